@@ -1,0 +1,44 @@
+# Two commands for a new user: `make demo` and `make test`. Everything else is installed here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_LANDING ?= .demo/landing
+DEMO_HOME ?= .demo/home
+FROM ?= 2025-01
+TO ?= 2025-06
+SCALE ?= default
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export KINERJA_HOME ?= $(CURDIR)/$(DEMO_HOME)
+
+.PHONY: install manifest demo test ui bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+# The dbt manifest is built before anything loads the Dagster definitions.
+manifest: install
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir . --project-dir .
+
+demo: install manifest $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/kinerja generate --landing $(DEMO_LANDING)
+	$(BIN)/kinerja run --landing $(DEMO_LANDING) --home $(DEMO_HOME) --from $(FROM) --to $(TO)
+
+test: install manifest
+	$(BIN)/python -m pytest -q
+
+ui: install manifest $(DAGSTER_HOME)/dagster.yaml
+	KINERJA_LANDING=$(CURDIR)/$(DEMO_LANDING) $(BIN)/dagster dev
+
+clean:
+	rm -rf .demo .dagster_home dbt_project/target

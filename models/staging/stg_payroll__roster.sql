@@ -1,0 +1,33 @@
+-- The current delivery of each month's roster: one row per person paid that month.
+with source as (
+    select * from {{ source('raw', 'roster') }}
+),
+
+current_delivery as (
+    select period, file_sha256 from {{ source('raw', 'payroll_current') }} where source = 'roster'
+),
+
+renamed as (
+    select
+        source.period,
+        source.nip,
+        source.nama,
+        source.jenis_pegawai,
+        source.kedudukan,
+        source.golongan,
+        source.jabatan,
+        source.jenis_jabatan,
+        cast(source.kelas_jabatan as integer) as kelas_jabatan,
+        source.opd_kode,
+        source.opd_nama,
+        source.tmt,
+        source.rekening,
+        source._source_file as source_file,
+        source._source_line as source_line,
+        source._file_sha256 as file_sha256
+    from source
+    inner join current_delivery
+        on source.period = current_delivery.period and source._file_sha256 = current_delivery.file_sha256
+)
+
+select * from renamed

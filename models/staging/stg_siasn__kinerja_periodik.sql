@@ -1,0 +1,36 @@
+-- Periodic evaluation records as fetched; the same record in the same fetch delivered twice is kept once.
+with source as (
+    select * from {{ source('raw', 'kinerja_periodik') }}
+),
+
+renamed as (
+    select
+        nip,
+        record_id,
+        cast(tahun as integer) as tahun,
+        cast(hasil_code as integer) as hasil_code,
+        cast(perilaku_code as integer) as perilaku_code,
+        cast(predikat_code as integer) as predikat_code,
+        period_start,
+        period_end,
+        periodik_nama,
+        penilai_nip,
+        unor_id,
+        unor_nama,
+        fetched_at,
+        _source_file as source_file,
+        _source_line as source_line,
+        _record_index as record_index,
+        _file_sha256 as file_sha256
+    from source
+),
+
+deduplicated as (
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by nip, record_id, fetched_at order by source_file, source_line, record_index
+    ) = 1
+)
+
+select * from deduplicated

@@ -1,0 +1,35 @@
+"""`kinerja`: the data team's command line (generate a demo city, run the pipeline, explain a line)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from orchestration.lib.months import parse_month
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
+
+
+@app.command()
+def generate(landing: Path = typer.Option(..., help="landing folder to write"),
+             asn: int = typer.Option(3532, help="civil servants on the 11 March 2025 snapshot"),
+             from_: str = typer.Option("2025-01", "--from"), to: str = typer.Option("2025-06", "--to"),
+             seed: int = typer.Option(20250311), faults: bool = typer.Option(False, help="add one row of each bad-input class")):
+    """Write a deterministic demo city (SIASN fetches and payroll files) into LANDING."""
+    from orchestration.demo.generator import generate_city
+    stats = generate_city(landing, asn, parse_month(from_), parse_month(to), seed, faults)
+    typer.echo(f"demo city: {stats['people']} people, {stats['months']} months, {stats['files']} files -> {landing}")
+
+
+@app.command()
+def run(landing: Path = typer.Option(..., exists=True, file_okay=False),
+        home: Path = typer.Option(..., help="warehouse home (raw/, warehouse.duckdb, reports/)"),
+        from_: str = typer.Option(..., "--from"), to: str = typer.Option(..., "--to")):
+    """Materialise every asset for the months FROM..TO, in month order; non-zero exit on any failure."""
+    from orchestration.run_pipeline import run_pipeline
+    ok = run_pipeline(landing.resolve(), home.resolve(), parse_month(from_), parse_month(to), echo=typer.echo)
+    raise typer.Exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    app()

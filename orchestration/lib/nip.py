@@ -1,0 +1,50 @@
+"""NIP (Nomor Induk Pegawai): 18 digits = birth date YYYYMMDD, TMT YYYYMM, gender 1/2, sequence NNN.
+
+PPPK numbers may carry `21` in place of the TMT month (DOMAIN.md section 4), so the month is only
+checked as a month for PNS/CPNS; the NIP is cross-checked with the roster columns, never trusted alone.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+NIP_PATTERN = re.compile(r"^\d{18}$")
+PPPK_TMT_MONTH = "21"
+
+
+def nip_error(nip: str, jenis_pegawai: str | None = None) -> str | None:
+    """Return why `nip` is not a valid NIP, or None when it is."""
+    if not NIP_PATTERN.match(nip or ""):
+        return f"NIP {mask_nip(nip)!s} must be exactly 18 digits (got {len(nip or '')} characters)"
+    try:
+        dt.date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
+    except ValueError:
+        return f"NIP {mask_nip(nip)} has an impossible birth date {nip[0:8]} in digits 1-8"
+    tmt_year, tmt_month = int(nip[8:12]), nip[12:14]
+    if not 1950 <= tmt_year <= 2100:
+        return f"NIP {mask_nip(nip)} has an impossible TMT year {tmt_year} in digits 9-12"
+    month_ok = 1 <= int(tmt_month) <= 12
+    if not month_ok and not (tmt_month == PPPK_TMT_MONTH and jenis_pegawai in (None, "PPPK")):
+        return f"NIP {mask_nip(nip)} has an impossible TMT month {tmt_month} in digits 13-14"
+    if tmt_year < int(nip[0:4]) + 15:
+        return f"NIP {mask_nip(nip)} has a TMT year {tmt_year} before the holder could work (born {nip[0:4]})"
+    if nip[14] not in "12":
+        return f"NIP {mask_nip(nip)} has gender digit {nip[14]} (digit 15 must be 1 or 2)"
+    return None
+
+
+def mask_nip(nip: str | None) -> str:
+    """Logs and shareable reports show a NIP only as its first 4 and last 3 characters."""
+    if not nip:
+        return "<empty>"
+    if len(nip) <= 7:
+        return "*" * len(nip)
+    return nip[:4] + "*" * (len(nip) - 7) + nip[-3:]
+
+
+def birth_date(nip: str) -> dt.date:
+    return dt.date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
+
+
+def tmt_year_month(nip: str) -> tuple[int, str]:
+    return int(nip[8:12]), nip[12:14]

@@ -1,0 +1,172 @@
+"""Parse a payroll CSV (roster or attendance) into typed rows and rejections.
+
+Each physical line is decoded and checked on its own, so one bad byte or one bad value quarantines
+that row only; rows landed = rows accepted + rows quarantined.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .contract import (ATTENDANCE_COLUMNS, ATTENDANCE_COUNT_COLUMNS, GOLONGAN_PNS, GOLONGAN_PPPK,
+                       JENIS_JABATAN, JENIS_PEGAWAI, KEDUDUKAN, KELAS_JABATAN, ROSTER_COLUMNS)
+from .nip import PPPK_TMT_MONTH, mask_nip, nip_error
+from .quarantine import FILE_LEVEL_LINE, Rejection
+
+
+@dataclass
+class ParsedFile:
+    rows: list[dict] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    lines_landed: int = 0    # data lines (header excluded)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return len({r.source_line for r in self.rejections if r.source_line != FILE_LEVEL_LINE})
+
+
+class RowError(Exception):
+    def __init__(self, field: str, value: str, message: str):
+        super().__init__(message)
+        self.field, self.value, self.message = field, value, message
+
+
+def _split_lines(data: bytes) -> list[bytes]:
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return [ln[:-1] if ln.endswith(b"\r") else ln for ln in lines]
+
+
+def _int(row: dict, name: str, lo: int | None = None, hi: int | None = None) -> int:
+    raw = row[name].strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        raise RowError(name, raw, f"{name} must be a whole number, got {raw!r}") from None
+    if lo is not None and value < lo:
+        raise RowError(name, raw, f"{name} must be >= {lo}, got {value}")
+    if hi is not None and value > hi:
+        raise RowError(name, raw, f"{name} must be <= {hi}, got {value}")
+    return value
+
+
+def _code(row: dict, name: str, allowed: tuple[str, ...]) -> str:
+    raw = row[name].strip()
+    if raw not in allowed:
+        raise RowError(name, raw, f"unknown {name} {raw!r}; expected one of {', '.join(allowed)}")
+    return raw
+
+
+def _nip(row: dict, jenis_pegawai: str | None = None) -> str:
+    nip = row["nip"].strip()
+    problem = nip_error(nip, jenis_pegawai)
+    if problem:
+        raise RowError("nip", mask_nip(nip), problem)
+    return nip
+
+
+def _roster_row(row: dict) -> dict:
+    jenis = _code(row, "jenis_pegawai", JENIS_PEGAWAI)
+    nip = _nip(row, jenis)
+    kedudukan = _code(row, "kedudukan", KEDUDUKAN)
+    golongan = row["golongan"].strip()
+    allowed_gol = GOLONGAN_PPPK if jenis == "PPPK" else GOLONGAN_PNS
+    if golongan not in allowed_gol:
+        raise RowError("golongan", golongan, f"golongan {golongan!r} is not a {jenis} golongan "
+                       f"({allowed_gol[0]}..{allowed_gol[-1]})")
+    jenis_jabatan = _code(row, "jenis_jabatan", JENIS_JABATAN)
+    kelas = _int(row, "kelas_jabatan", KELAS_JABATAN.start, KELAS_JABATAN.stop - 1)
+    tmt_raw = row["tmt"].strip()
+    try:
+        tmt = dt.date.fromisoformat(tmt_raw)
+    except ValueError:
+        raise RowError("tmt", tmt_raw, f"tmt must be a date YYYY-MM-DD, got {tmt_raw!r}") from None
+    nip_tmt_month = nip[12:14]
+    if int(nip[8:12]) != tmt.year or (nip_tmt_month != PPPK_TMT_MONTH and int(nip_tmt_month) != tmt.month):
+        raise RowError("tmt", tmt_raw, f"tmt {tmt_raw} disagrees with the TMT {nip[8:14]} in NIP {mask_nip(nip)}")
+    for name in ("nama", "jabatan", "opd_kode", "opd_nama"):
+        if not row[name].strip():
+            raise RowError(name, "", f"{name} is empty")
+    rekening = row["rekening"].strip()
+    if not rekening.isdigit():
+        raise RowError("rekening", "****", "rekening must be digits only")
+    return {
+        "nip": nip, "nama": row["nama"].strip(), "jenis_pegawai": jenis, "kedudukan": kedudukan,
+        "golongan": golongan, "jabatan": row["jabatan"].strip(), "jenis_jabatan": jenis_jabatan,
+        "kelas_jabatan": kelas, "opd_kode": row["opd_kode"].strip(), "opd_nama": row["opd_nama"].strip(),
+        "tmt": tmt, "rekening": rekening,
+    }
+
+
+def _attendance_row(row: dict) -> dict:
+    out = {"nip": _nip(row), "hari_kerja": _int(row, "hari_kerja", 0, 31)}
+    for name in ATTENDANCE_COUNT_COLUMNS:
+        out[name] = _int(row, name, 0, None)
+    return out
+
+
+PARSERS = {"roster": (ROSTER_COLUMNS, _roster_row), "attendance": (ATTENDANCE_COLUMNS, _attendance_row)}
+
+
+def parse_payroll_csv(source: str, rel_path: str, data: bytes) -> ParsedFile:
+    columns, parse_row = PARSERS[source]
+    out = ParsedFile()
+    lines = _split_lines(data)
+    if not lines:
+        out.rejections.append(Rejection(source, rel_path, FILE_LEVEL_LINE, "(file)", "",
+                                        "file is empty (no header, no rows); ask payroll to re-deliver it"))
+        return out
+    try:
+        header = next(csv.reader([lines[0].decode("utf-8-sig")]))
+    except UnicodeDecodeError:
+        header = []
+    header = [h.strip() for h in header]
+    out.lines_landed = len(lines) - 1
+    missing = [c for c in columns if c not in header]
+    if missing:
+        for line_no in range(2, len(lines) + 1):
+            out.rejections.append(Rejection(
+                source, rel_path, line_no, missing[0], "",
+                f"column(s) {', '.join(missing)} missing from the header of {rel_path}; "
+                f"re-export it with the columns {','.join(columns)}"))
+        if not out.lines_landed:
+            out.rejections.append(Rejection(source, rel_path, FILE_LEVEL_LINE, missing[0], "",
+                                            f"header lacks column(s) {', '.join(missing)}"))
+        return out
+    parsed: list[tuple[int, dict]] = []
+    for line_no, raw in enumerate(lines[1:], start=2):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            out.rejections.append(Rejection(
+                source, rel_path, line_no, "(encoding)", f"0x{raw[exc.start]:02X}",
+                f"byte 0x{raw[exc.start]:02X} at position {exc.start + 1} is not UTF-8; "
+                f"re-export {rel_path} as UTF-8"))
+            continue
+        values = next(csv.reader([text]), [])
+        if len(values) != len(header):
+            out.rejections.append(Rejection(source, rel_path, line_no, "(row)", "",
+                                            f"row has {len(values)} values, header has {len(header)}"))
+            continue
+        row = dict(zip(header, values))
+        try:
+            parsed.append((line_no, parse_row(row)))
+        except RowError as err:
+            out.rejections.append(Rejection(source, rel_path, line_no, err.field, err.value, err.message))
+    by_nip: dict[str, list[int]] = defaultdict(list)
+    for line_no, row in parsed:
+        by_nip[row["nip"]].append(line_no)
+    for line_no, row in parsed:
+        seen = by_nip[row["nip"]]
+        if len(seen) > 1:
+            # Which copy is right cannot be known here: none is paid until payroll re-delivers one.
+            out.rejections.append(Rejection(
+                source, rel_path, line_no, "nip", mask_nip(row["nip"]),
+                f"NIP {mask_nip(row['nip'])} appears on lines {', '.join(map(str, seen))}; "
+                f"keep one row per person and re-deliver"))
+        else:
+            out.rows.append({**row, "_source_line": line_no})
+    return out

@@ -1,0 +1,94 @@
+"""The raw layer: typed, append-only Parquet under <home>/raw/<table>/, one file per landing file.
+
+A landing file is keyed by its SHA-256: ingesting the same bytes twice adds nothing. The manifest row
+(`landed_file`) is written last, so a crash mid-file leaves no manifest and the file is ingested again.
+Every table folder holds an empty `_schema.parquet`, so dbt's globs match before any data has landed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+TS = pa.timestamp("us", tz="UTC")
+PROVENANCE = [("_source_file", pa.string()), ("_source_line", pa.int32()), ("_file_sha256", pa.string()),
+              ("fetched_at", TS)]
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "roster": pa.schema([("period", pa.date32()), ("nip", pa.string()), ("nama", pa.string()),
+                         ("jenis_pegawai", pa.string()), ("kedudukan", pa.string()), ("golongan", pa.string()),
+                         ("jabatan", pa.string()), ("jenis_jabatan", pa.string()), ("kelas_jabatan", pa.int16()),
+                         ("opd_kode", pa.string()), ("opd_nama", pa.string()), ("tmt", pa.date32()),
+                         ("rekening", pa.string()), *PROVENANCE]),
+    "attendance": pa.schema([("period", pa.date32()), ("nip", pa.string()), ("hari_kerja", pa.int16()),
+                             *[(c, pa.int16()) for c in ("tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4", "tk")],
+                             *PROVENANCE]),
+    "siasn_response": pa.schema([("endpoint", pa.string()), ("nip", pa.string()), ("http_status", pa.int16()),
+                                 ("n_records", pa.int32()), *PROVENANCE]),
+    "kinerja_periodik": pa.schema([("nip", pa.string()), ("record_id", pa.string()), ("tahun", pa.int16()),
+                                   ("hasil_code", pa.int8()), ("perilaku_code", pa.int8()), ("predikat_code", pa.int8()),
+                                   ("period_start", pa.date32()), ("period_end", pa.date32()),
+                                   ("periodik_nama", pa.string()), ("penilai_nip", pa.string()),
+                                   ("unor_id", pa.string()), ("unor_nama", pa.string()),
+                                   ("_record_index", pa.int32()), *PROVENANCE]),
+    "skp_tahunan": pa.schema([("nip", pa.string()), ("record_id", pa.string()), ("tahun", pa.int16()),
+                              ("hasil_code", pa.int8()), ("perilaku_code", pa.int8()), ("predikat_code", pa.int8()),
+                              ("predikat_nama", pa.string()), ("penilai_nip", pa.string()),
+                              ("penilai_unor", pa.string()), ("status_penilai", pa.string()),
+                              ("_record_index", pa.int32()), *PROVENANCE]),
+    "quarantine": pa.schema([("source", pa.string()), ("source_file", pa.string()), ("source_line", pa.int32()),
+                             ("record_index", pa.int32()), ("field", pa.string()), ("value", pa.string()),
+                             ("message", pa.string()), ("file_sha256", pa.string())]),
+    "landed_file": pa.schema([("file_sha256", pa.string()), ("source", pa.string()), ("source_file", pa.string()),
+                              ("period", pa.date32()), ("size_bytes", pa.int64()),
+                              ("lines_landed", pa.int32()), ("lines_accepted", pa.int32()),
+                              ("lines_quarantined", pa.int32()), ("records_landed", pa.int32()),
+                              ("records_accepted", pa.int32()), ("records_quarantined", pa.int32()),
+                              ("file_rejections", pa.int32())]),
+    # Which delivery of a monthly payroll file is current: a pointer, rewritten when a corrected file lands.
+    "payroll_current": pa.schema([("source", pa.string()), ("period", pa.date32()), ("file_sha256", pa.string()),
+                                  ("source_file", pa.string())]),
+}
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class RawStore:
+    def __init__(self, home: Path):
+        self.root = Path(home) / "raw"
+
+    def ensure_layout(self) -> None:
+        for table, schema in SCHEMAS.items():
+            folder = self.root / table
+            folder.mkdir(parents=True, exist_ok=True)
+            marker = folder / "_schema.parquet"
+            if not marker.exists():
+                pq.write_table(schema.empty_table(), marker)
+
+    def path(self, table: str, key: str) -> Path:
+        return self.root / table / f"{key}.parquet"
+
+    def is_ingested(self, sha: str) -> bool:
+        return self.path("landed_file", sha).exists()
+
+    def write(self, table: str, key: str, rows: list[dict]) -> None:
+        data = pa.Table.from_pylist(rows, schema=SCHEMAS[table])
+        target = self.path(table, key)
+        tmp = target.with_suffix(".tmp")
+        pq.write_table(data, tmp)
+        tmp.replace(target)
+
+    def read(self, table: str) -> pa.Table:
+        files = sorted((self.root / table).glob("*.parquet"))
+        if not files:
+            return SCHEMAS[table].empty_table()
+        return pa.concat_tables([pq.read_table(f, schema=SCHEMAS[table]) for f in files])
+
+    def set_current_payroll(self, source: str, period: dt.date, sha: str, rel_path: str) -> None:
+        self.write("payroll_current", f"{source}-{period:%Y-%m}",
+                   [{"source": source, "period": period, "file_sha256": sha, "source_file": rel_path}])

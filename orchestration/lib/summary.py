@@ -1,0 +1,41 @@
+"""The one-screen summary printed after a run: people, months, rows per table, quarantined rows."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+
+def warehouse_path(home: Path) -> Path:
+    return Path(home) / "warehouse.duckdb"
+
+
+def print_summary(home: Path, months: list[dt.date], echo: Callable[[str], None]) -> None:
+    con = duckdb.connect(str(warehouse_path(home)), read_only=True)
+    try:
+        tables = con.execute("""
+            select table_schema || '.' || table_name from information_schema.tables
+            where table_schema in ('staging', 'intermediate', 'marts') order by 1""").fetchall()
+        echo("")
+        echo(f"warehouse   {warehouse_path(home)}")
+        echo(f"raw layer   {Path(home) / 'raw'}")
+        echo(f"quarantine  {Path(home) / 'raw' / 'quarantine'} (table staging.stg_ingest__quarantine)")
+        echo(f"reports     {Path(home) / 'reports'}")
+        people = con.execute("select count(distinct nip) from staging.stg_payroll__roster").fetchone()[0]
+        echo(f"people on the roster: {people} over {len(months)} months "
+             f"({months[0]:%Y-%m}..{months[-1]:%Y-%m})")
+        echo("rows per table:")
+        for (name,) in tables:
+            n = con.execute(f"select count(*) from {name}").fetchone()[0]
+            echo(f"  {name:<48} {n:>10,}")
+        rows = con.execute("""
+            select source_name, count(distinct (source_file, source_line, record_index)) filter (where source_line > 0),
+                   count(*) filter (where source_line = 0)
+            from staging.stg_ingest__quarantine group by 1 order by 1""").fetchall()
+        total = sum(r[1] for r in rows)
+        echo(f"quarantined rows: {total}" + ("" if not rows else " (" + ", ".join(
+            f"{s}: {n}" + (f" + {f} whole file" if f else "") for s, n, f in rows) + ")"))
+    finally:
+        con.close()

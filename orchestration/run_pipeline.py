@@ -1,0 +1,89 @@
+"""`kinerja run`: every asset for a range of months, in month order, in-process, with a line per step."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Callable
+
+import dagster as dg
+
+from orchestration.lib.months import month_key, month_range
+from orchestration.lib.raw_store import RawStore
+
+
+# The progress lines are the CLI's output; Dagster's own event log stays in the instance (and `make ui`).
+QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+def _instance() -> dg.DagsterInstance:
+    # Runs show up in `make ui` when DAGSTER_HOME points at the repo's instance; tests use a throwaway one.
+    home = os.environ.get("DAGSTER_HOME")
+    if home and (Path(home) / "dagster.yaml").exists():
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.ephemeral()
+
+
+def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
+    out = []
+    for ev in result.get_asset_check_evaluations():
+        if not ev.passed:
+            key = "/".join(ev.asset_key.path)
+            out.append(f"check {key}:{ev.check_name} failed" + (f" ({ev.description})" if ev.description else ""))
+    for ev in result.get_step_failure_events():
+        err = ev.event_specific_data.error if ev.event_specific_data else None
+        message = (err.message.strip().splitlines() or [""])[0] if err else ""
+        out.append(f"step {ev.step_key} failed: {message}")
+    return out
+
+
+def _metadata(result: dg.ExecuteInProcessResult) -> dict[str, dict]:
+    out = {}
+    for ev in result.get_asset_materialization_events():
+        mat = ev.event_specific_data.materialization
+        out["/".join(mat.asset_key.path)] = {k: v.value for k, v in mat.metadata.items()}
+    return out
+
+
+def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], None] = print,
+                 instance: dg.DagsterInstance | None = None) -> bool:
+    os.environ["KINERJA_LANDING"], os.environ["KINERJA_HOME"] = str(landing), str(home)
+    from orchestration.defs.dbt.assets import dbt_models
+    from orchestration.defs.dbt.project import dbt_resource
+    from orchestration.defs.ingest.assets import raw_attendance, raw_roster, raw_siasn
+    from orchestration.defs.resources import KinerjaPaths
+
+    months = month_range(start, end)
+    home.mkdir(parents=True, exist_ok=True)
+    RawStore(home).ensure_layout()
+    instance = instance or _instance()
+    resources = {"paths": KinerjaPaths(landing=str(landing), home=str(home)), "dbt": dbt_resource()}
+    steps: list[tuple[str, list, str | None]] = [("ingest SIASN fetches", [raw_siasn], None)]
+    steps += [(f"ingest payroll {month_key(m)}", [raw_roster, raw_attendance], month_key(m)) for m in months]
+    steps += [("dbt build (rules, staging, facts, tests)", [dbt_models], None)]
+
+    echo(f"kinerja run {month_key(months[0])}..{month_key(months[-1])}: landing={landing} home={home}")
+    for i, (label, assets, partition) in enumerate(steps, start=1):
+        t0 = time.monotonic()
+        result = dg.materialize(assets, partition_key=partition, resources=resources, instance=instance,
+                                raise_on_error=False, tags={"kinerja/step": label}, run_config=QUIET)
+        failures = _failures(result)
+        seconds = time.monotonic() - t0
+        if not result.success or failures:
+            echo(f"[{i}/{len(steps)}] {label}: FAILED after {seconds:.1f}s")
+            for f in failures or ["run failed (see the Dagster run log)"]:
+                echo(f"    {f}")
+            return False
+        echo(f"[{i}/{len(steps)}] {label}: ok in {seconds:.1f}s{_summary(_metadata(result))}")
+    from orchestration.lib.summary import print_summary
+    print_summary(home, months, echo)
+    return True
+
+
+def _summary(meta: dict[str, dict]) -> str:
+    for key in ("raw/roster", "raw/kinerja_periodik"):
+        if key in meta:
+            m = meta[key]
+            return (f" ({m['lines_accepted']} lines accepted, {m['lines_quarantined']} quarantined"
+                    f"{', ' + str(m['records_quarantined']) + ' records quarantined' if m['records_quarantined'] else ''})")
+    return ""
