@@ -1,6 +1,7 @@
 """`kinerja run`: every asset for a range of months, in month order, in-process, with a line per step."""
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -62,17 +63,22 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
     steps += [(f"ingest payroll {month_key(m)}", [raw_roster, raw_attendance], month_key(m)) for m in months]
     steps += [("dbt build (rules, staging, facts, tests)", [dbt_models], None)]
 
+    log_path = home / "logs" / "run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     echo(f"kinerja run {month_key(months[0])}..{month_key(months[-1])}: landing={landing} home={home}")
     for i, (label, assets, partition) in enumerate(steps, start=1):
         t0 = time.monotonic()
-        result = dg.materialize(assets, partition_key=partition, resources=resources, instance=instance,
-                                raise_on_error=False, tags={"kinerja/step": label}, run_config=QUIET)
+        # dbt's own console output goes to <home>/logs/run.log, so the terminal shows one line per step.
+        with open(log_path, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+            result = dg.materialize(assets, partition_key=partition, resources=resources, instance=instance,
+                                    raise_on_error=False, tags={"kinerja/step": label}, run_config=QUIET)
         failures = _failures(result)
         seconds = time.monotonic() - t0
         if not result.success or failures:
             echo(f"[{i}/{len(steps)}] {label}: FAILED after {seconds:.1f}s")
             for f in failures or ["run failed (see the Dagster run log)"]:
                 echo(f"    {f}")
+            echo(f"    full log: {log_path}")
             return False
         echo(f"[{i}/{len(steps)}] {label}: ok in {seconds:.1f}s{_summary(_metadata(result))}")
     from orchestration.lib.summary import print_summary
@@ -81,9 +87,10 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
 
 
 def _summary(meta: dict[str, dict]) -> str:
-    for key in ("raw/roster", "raw/kinerja_periodik"):
+    parts = []
+    for key in ("raw/roster", "raw/attendance", "raw/kinerja_periodik"):
         if key in meta:
             m = meta[key]
-            return (f" ({m['lines_accepted']} lines accepted, {m['lines_quarantined']} quarantined"
-                    f"{', ' + str(m['records_quarantined']) + ' records quarantined' if m['records_quarantined'] else ''})")
-    return ""
+            extra = f" + {m['records_quarantined']} records" if m["records_quarantined"] != m["lines_quarantined"] else ""
+            parts.append(f"{key.split('/')[1]} {m['lines_accepted']} accepted, {m['lines_quarantined']} quarantined{extra}")
+    return f" ({'; '.join(parts)})" if parts else ""

@@ -5,6 +5,7 @@ with source as (
 
 renamed as (
     select
+        ingest_key,
         file_sha256,
         source as source_name,
         source_file,

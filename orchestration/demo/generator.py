@@ -188,10 +188,11 @@ class CityGenerator:
             p.opd_by_month = {m: p.opd for m in months}
             p.kelas_by_month = {m: p.kelas for m in months}
             p.kedudukan_by_month = {m: "AKTIF" for m in months}
-        chosen = pick(max(12, n // 60))
-        it = iter(chosen)
+        k_transfer, k_kelas, k_retire = max(3, n // 300), max(2, n // 700), max(3, n // 350)
+        k_status = {"CLTN": max(2, n // 1500), "TUGAS_BELAJAR": max(2, n // 900), "DIBERHENTIKAN_SEMENTARA": max(1, n // 3000)}
+        it = iter(pick(k_transfer + k_kelas + k_retire + sum(k_status.values())))
         # Transfers between OPDs, effective from a later month (mid-year transfer).
-        for p in [next(it) for _ in range(max(3, n // 300))]:
+        for p in [next(it) for _ in range(k_transfer)]:
             if len(months) > 1:
                 m0 = months[int(rng.integers(1, len(months)))]
                 new_opd = int((p.opd + 1 + rng.integers(len(OPDS) - 1)) % len(OPDS))
@@ -199,15 +200,14 @@ class CityGenerator:
                     if m >= m0:
                         p.opd_by_month[m] = new_opd
         # A kelas change (promotion).
-        for p in [next(it) for _ in range(max(2, n // 700))]:
+        for p in [next(it) for _ in range(k_kelas)]:
             if len(months) > 1:
                 m0 = months[int(rng.integers(1, len(months)))]
                 for m in months:
                     if m >= m0:
                         p.kelas_by_month[m] = min(17, p.kelas + 1)
         # CLTN, tugas belajar, suspension: some months of the range.
-        for status, k in (("CLTN", max(2, n // 1500)), ("TUGAS_BELAJAR", max(2, n // 900)),
-                          ("DIBERHENTIKAN_SEMENTARA", max(1, n // 3000))):
+        for status, k in k_status.items():
             for p in [next(it) for _ in range(k)]:
                 m0 = months[int(rng.integers(0, len(months)))]
                 for m in months:
@@ -215,7 +215,7 @@ class CityGenerator:
                         p.kedudukan_by_month[m] = status
         # Retirements: MPP (masa persiapan pensiun) for a month, then off the roster (only after the snapshot).
         if later:
-            for p in [next(it) for _ in range(max(3, n // 350))]:
+            for p in [next(it) for _ in range(k_retire)]:
                 if p.jenis != "PNS":
                     continue
                 last = later[int(rng.integers(0, len(later)))]

@@ -5,11 +5,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from .contract import SIASN_ENDPOINTS
 from .parse_payroll import parse_payroll_csv
 from .parse_siasn import parse_fetch_file
 from .quarantine import FILE_LEVEL_LINE, Rejection
-from .raw_store import RawStore, sha256_bytes
+from .raw_store import RawStore, ingest_key, sha256_bytes
 
 PAYROLL_SOURCES = ("roster", "attendance")
 SIASN_TABLES = {"rw-kinerjaperiodik": "kinerja_periodik", "rw-skp22": "skp_tahunan"}
@@ -35,8 +37,8 @@ def payroll_path(source: str, period: dt.date) -> str:
     return f"payroll/{source}/{period:%Y-%m}.csv"
 
 
-def _write_quarantine(store: RawStore, sha: str, rejections: list[Rejection]) -> None:
-    store.write("quarantine", sha, [r.as_row(sha) for r in rejections])
+def _write_quarantine(store: RawStore, key: str, sha: str, rejections: list[Rejection]) -> None:
+    store.write("quarantine", key, [r.as_row(sha) for r in rejections])
 
 
 def ingest_payroll(landing: Path, home: Path, source: str, period: dt.date) -> FileResult | None:
@@ -47,25 +49,26 @@ def ingest_payroll(landing: Path, home: Path, source: str, period: dt.date) -> F
         return None
     data = path.read_bytes()
     sha = sha256_bytes(data)
+    key = ingest_key(rel, sha)
     store = RawStore(home)
     store.ensure_layout()
-    if not store.is_ingested(sha):
+    if not store.is_ingested(key):
         parsed = parse_payroll_csv(source, rel, data)
         rows = [{**r, "period": period, "_source_file": rel, "_file_sha256": sha, "fetched_at": None}
                 for r in parsed.rows]
-        store.write(source, sha, rows)
-        _write_quarantine(store, sha, parsed.rejections)
+        store.write(source, key, rows)
+        _write_quarantine(store, key, sha, parsed.rejections)
         quarantined = parsed.rows_quarantined
-        manifest = {"file_sha256": sha, "source": source, "source_file": rel, "period": period,
+        manifest = {"ingest_key": key, "file_sha256": sha, "source": source, "source_file": rel, "period": period,
                     "size_bytes": len(data), "lines_landed": parsed.lines_landed,
                     "lines_accepted": len(rows), "lines_quarantined": quarantined,
                     "records_landed": parsed.lines_landed, "records_accepted": len(rows),
                     "records_quarantined": quarantined,
                     "file_rejections": sum(r.source_line == FILE_LEVEL_LINE for r in parsed.rejections)}
-        store.write("landed_file", sha, [manifest])
+        store.write("landed_file", key, [manifest])
         result = FileResult(source, rel, sha, False, manifest, tuple(parsed.rejections))
     else:
-        result = _skipped(store, source, rel, sha)
+        result = _skipped(store, source, rel, sha, key)
     store.set_current_payroll(source, period, sha, rel)
     return result
 
@@ -83,26 +86,26 @@ def siasn_files(landing: Path) -> list[tuple[str, str]]:
 def ingest_siasn_file(landing: Path, home: Path, endpoint: str, rel: str) -> FileResult:
     data = (Path(landing) / rel).read_bytes()
     sha = sha256_bytes(data)
+    key = ingest_key(rel, sha)
     store = RawStore(home)
     store.ensure_layout()
-    if store.is_ingested(sha):
-        return _skipped(store, endpoint, rel, sha)
+    if store.is_ingested(key):
+        return _skipped(store, endpoint, rel, sha, key)
     parsed = parse_fetch_file(endpoint, rel, data)
     provenance = {"_source_file": rel, "_file_sha256": sha}
-    store.write("siasn_response", sha, [{**r, "endpoint": endpoint, **provenance} for r in parsed.responses])
-    store.write(SIASN_TABLES[endpoint], sha, [{**r, **provenance} for r in parsed.records])
-    _write_quarantine(store, sha, parsed.rejections)
-    manifest = {"file_sha256": sha, "source": endpoint, "source_file": rel, "period": None,
+    store.write("siasn_response", key, [{**r, "endpoint": endpoint, **provenance} for r in parsed.responses])
+    store.write(SIASN_TABLES[endpoint], key, [{**r, **provenance} for r in parsed.records])
+    _write_quarantine(store, key, sha, parsed.rejections)
+    manifest = {"ingest_key": key, "file_sha256": sha, "source": endpoint, "source_file": rel, "period": None,
                 "size_bytes": len(data), "lines_landed": parsed.lines_landed,
                 "lines_accepted": len(parsed.responses), "lines_quarantined": parsed.lines_quarantined,
                 "records_landed": parsed.records_landed, "records_accepted": len(parsed.records),
                 "records_quarantined": parsed.records_quarantined,
                 "file_rejections": sum(r.source_line == FILE_LEVEL_LINE for r in parsed.rejections)}
-    store.write("landed_file", sha, [manifest])
+    store.write("landed_file", key, [manifest])
     return FileResult(endpoint, rel, sha, False, manifest, tuple(parsed.rejections))
 
 
-def _skipped(store: RawStore, source: str, rel: str, sha: str) -> FileResult:
-    import pyarrow.parquet as pq
-    manifest = pq.read_table(store.path("landed_file", sha)).to_pylist()[0]
+def _skipped(store: RawStore, source: str, rel: str, sha: str, key: str) -> FileResult:
+    manifest = pq.read_table(store.path("landed_file", key)).to_pylist()[0]
     return FileResult(source, rel, sha, True, manifest, ())

@@ -1,6 +1,7 @@
 """The raw layer: typed, append-only Parquet under <home>/raw/<table>/, one file per landing file.
 
-A landing file is keyed by its SHA-256: ingesting the same bytes twice adds nothing. The manifest row
+A landing file is keyed by its path and its SHA-256 (`ingest_key`): ingesting the same bytes at the same
+path twice adds nothing, while two months whose payroll files happen to be byte-identical stay two deliveries. The manifest row
 (`landed_file`) is written last, so a crash mid-file leaves no manifest and the file is ingested again.
 Every table folder holds an empty `_schema.parquet`, so dbt's globs match before any data has landed.
 """
@@ -42,7 +43,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "quarantine": pa.schema([("source", pa.string()), ("source_file", pa.string()), ("source_line", pa.int32()),
                              ("record_index", pa.int32()), ("field", pa.string()), ("value", pa.string()),
                              ("message", pa.string()), ("file_sha256", pa.string())]),
-    "landed_file": pa.schema([("file_sha256", pa.string()), ("source", pa.string()), ("source_file", pa.string()),
+    "landed_file": pa.schema([("ingest_key", pa.string()), ("file_sha256", pa.string()), ("source", pa.string()), ("source_file", pa.string()),
                               ("period", pa.date32()), ("size_bytes", pa.int64()),
                               ("lines_landed", pa.int32()), ("lines_accepted", pa.int32()),
                               ("lines_quarantined", pa.int32()), ("records_landed", pa.int32()),
@@ -56,6 +57,10 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def ingest_key(rel_path: str, sha: str) -> str:
+    return hashlib.sha256(f"{rel_path}\n{sha}".encode()).hexdigest()
 
 
 class RawStore:
@@ -73,8 +78,8 @@ class RawStore:
     def path(self, table: str, key: str) -> Path:
         return self.root / table / f"{key}.parquet"
 
-    def is_ingested(self, sha: str) -> bool:
-        return self.path("landed_file", sha).exists()
+    def is_ingested(self, key: str) -> bool:
+        return self.path("landed_file", key).exists()
 
     def write(self, table: str, key: str, rows: list[dict]) -> None:
         data = pa.Table.from_pylist(rows, schema=SCHEMAS[table])
