@@ -1,0 +1,51 @@
+-- One row per person and SKP year with a gate: was an annual SKP required, and was it seen by the deadline?
+-- SIASN's annual record has no completion date: the first fetch that shows it is the evidence.
+with gates as (
+    select
+        skp_year,
+        required_tmt_on_or_before,
+        deadline_date,
+        deadline_end_exclusive,
+        string_agg(rule_id, ',' order by rule_id) as skp_gate_rule_ids,
+        any_value(legal_basis) as legal_basis
+    from {{ ref('rule_skp_gate') }}
+    group by skp_year, required_tmt_on_or_before, deadline_date, deadline_end_exclusive
+),
+
+people as (
+    select nip, arg_max(tmt, period) as tmt
+    from {{ ref('stg_payroll__roster') }}
+    group by nip
+),
+
+annual as (
+    select
+        nip,
+        tahun,
+        min(fetched_at) as first_seen_at,
+        arg_min(record_id, (fetched_at, source_file, source_line)) as first_seen_record_id,
+        arg_min(source_file, (fetched_at, source_file, source_line)) as first_seen_source_file,
+        arg_min(source_line, (fetched_at, source_file, source_line)) as first_seen_source_line
+    from {{ ref('stg_siasn__skp_tahunan') }}
+    where predikat_code is not null
+    group by nip, tahun
+)
+
+select
+    people.nip,
+    gates.skp_year,
+    people.tmt,
+    people.tmt <= gates.required_tmt_on_or_before as is_required,
+    gates.deadline_date,
+    gates.deadline_end_exclusive,
+    annual.first_seen_at,
+    annual.first_seen_record_id,
+    annual.first_seen_source_file,
+    annual.first_seen_source_line,
+    people.tmt <= gates.required_tmt_on_or_before
+        and (annual.first_seen_at is null or annual.first_seen_at >= gates.deadline_end_exclusive) as in_arrears,
+    gates.skp_gate_rule_ids
+from people
+cross join gates
+left join annual
+    on annual.nip = people.nip and annual.tahun = gates.skp_year
