@@ -34,8 +34,38 @@ def print_summary(home: Path, months: list[dt.date], echo: Callable[[str], None]
             select source_name, count(distinct (source_file, source_line, record_index)) filter (where source_line > 0),
                    count(*) filter (where source_line = 0)
             from staging.stg_ingest__quarantine group by 1 order by 1""").fetchall()
+        print_monthly_figures(con, months, echo)
         total = sum(r[1] for r in rows)
         echo(f"quarantined rows: {total}" + ("" if not rows else " (" + ", ".join(
             f"{s}: {n}" + (f" + {f} whole file" if f else "") for s, n, f in rows) + ")"))
     finally:
         con.close()
+
+
+MONTHLY_SQL = """
+    select strftime(period, '%Y-%m') as month,
+           count(*) as rostered,
+           count(*) filter (where payable_amount > 0) as paid,
+           sum(gross_amount), sum(deferred_amount),
+           count(*) filter (where deferred_amount > 0),
+           sum(released_amount),
+           count(*) filter (where released_amount > 0),
+           sum(payable_amount),
+           count(*) filter (where list_contains(reasons, 'PREDIKAT_INCONSISTENT'))
+    from marts.fct_tpp_entitlement
+    where period between ? and ?
+    group by period order by period"""
+
+
+def rupiah(n: int) -> str:
+    return f"{int(n):,}".replace(",", ".")
+
+
+def print_monthly_figures(con, months: list[dt.date], echo: Callable[[str], None]) -> None:
+    rows = con.execute(MONTHLY_SQL, [months[0], months[-1]]).fetchall()
+    echo("TPP per month (Rp; people paid = payable > 0):")
+    echo(f"  {'month':<8} {'people':>6} {'paid':>6} {'gross':>16} {'deferred':>14} {'(n)':>4} "
+         f"{'released':>14} {'(n)':>4} {'payable':>16} {'inconsistent':>12}")
+    for m, rostered, paid, gross, deferred, n_def, released, n_rel, payable, inconsistent in rows:
+        echo(f"  {m:<8} {rostered:>6} {paid:>6} {rupiah(gross):>16} {rupiah(deferred):>14} {n_def:>4} "
+             f"{rupiah(released):>14} {n_rel:>4} {rupiah(payable):>16} {inconsistent:>12}")

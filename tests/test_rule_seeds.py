@@ -1,0 +1,76 @@
+"""Rule tables: every row dated, with unit, legal basis and confidence; no two rows of one rule overlap;
+and the values are the ones DOMAIN.md states (written out here by hand, not read from the seeds)."""
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
+# Columns that identify "one rule" inside each table (rows with the same key must not overlap in time).
+RULE_KEYS = {
+    "rule_predikat_matrix": ["hasil_code", "perilaku_code"],
+    "rule_productivity_pct": ["predikat_code"],
+    "rule_missing_input": ["condition"],
+    "rule_aspect_share": ["aspect"],
+    "rule_discipline_rate": ["attendance_code"],
+    "rule_status_factor": ["jenis_pegawai", "kedudukan"],
+    "rule_skp_gate": ["skp_year", "deferred_period"],
+    "rule_payroll_cutoff": ["period"],
+    "rule_basic_tpp": ["kelas_jabatan"],
+}
+
+
+def rows(name: str) -> list[dict]:
+    with open(SEEDS / f"{name}.csv", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_every_seed_is_a_known_rule_table():
+    assert sorted(p.stem for p in SEEDS.glob("*.csv")) == sorted(RULE_KEYS)
+
+
+@pytest.mark.parametrize("name", sorted(RULE_KEYS))
+def test_rule_rows_are_dated_referenced_and_do_not_overlap(name):
+    table = rows(name)
+    assert table, name
+    ids = [r["rule_id"] for r in table]
+    assert len(ids) == len(set(ids)), f"{name}: duplicate rule_id"
+    spans: dict[tuple, list[tuple[dt.date, dt.date]]] = {}
+    for r in table:
+        where = f"{name} {r['rule_id']}"
+        assert r["legal_basis"].strip(), f"{where}: no legal_basis"
+        assert r["unit"].strip(), f"{where}: no unit"
+        assert r["confidence"] in ("law", "secondary", "assumed"), f"{where}: confidence {r['confidence']!r}"
+        start, end = dt.date.fromisoformat(r["effective_from"]), dt.date.fromisoformat(r["effective_to"])
+        assert start < end, f"{where}: effective_from must be before effective_to"
+        spans.setdefault(tuple(r[k] for k in RULE_KEYS[name]), []).append((start, end))
+    for key, periods in spans.items():
+        periods.sort()
+        for (_, end_a), (start_b, _) in zip(periods, periods[1:]):
+            assert end_a <= start_b, f"{name} {key}: two rows in effect at once from {start_b}"
+
+
+def test_predikat_matrix_is_permenpanrb_6_2022():
+    expected = {(1, 1): 1, (1, 2): 2, (1, 3): 4, (2, 1): 2, (2, 2): 2, (2, 3): 4, (3, 1): 3, (3, 2): 3, (3, 3): 5}
+    got = {(int(r["hasil_code"]), int(r["perilaku_code"])): int(r["predikat_code"]) for r in rows("rule_predikat_matrix")}
+    assert got == expected
+
+
+def test_productivity_pct_is_perwali_bontang_20_2023():
+    got = {int(r["predikat_code"]): float(r["pct"]) for r in rows("rule_productivity_pct")}
+    assert got == {1: 100, 2: 100, 3: 80, 4: 60, 5: 0}
+
+
+def test_discipline_rates_shares_status_gate_and_cutoff():
+    rates = {r["attendance_code"]: float(r["rate_pct"]) for r in rows("rule_discipline_rate")}
+    assert rates == {"tl1": 0.5, "tl2": 1, "tl3": 1.5, "tl4": 2, "psw1": 0.5, "psw2": 1, "psw3": 1.5, "psw4": 2, "tk": 4}
+    assert {r["aspect"]: float(r["share_pct"]) for r in rows("rule_aspect_share")} == {"PRODUKTIVITAS": 60, "DISIPLIN": 40}
+    factors = {(r["jenis_pegawai"], r["kedudukan"]): float(r["factor_pct"]) for r in rows("rule_status_factor")}
+    assert factors[("PNS", "AKTIF")] == factors[("PPPK", "AKTIF")] == 100 and factors[("CPNS", "AKTIF")] == 80
+    assert all(v == 0 for (j, k), v in factors.items() if k != "AKTIF") and len(factors) == 15
+    gate = rows("rule_skp_gate")[0]
+    assert (gate["skp_year"], gate["deadline_date"], gate["deferred_period"]) == ("2024", "2025-03-31", "2025-04-01")
+    cutoff = {r["period"]: r["cutoff_at"] for r in rows("rule_payroll_cutoff")}
+    assert cutoff["2025-04-01"] == "2025-05-05 23:59:59+08:00"
+    assert len(rows("rule_basic_tpp")) == 17
