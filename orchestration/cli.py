@@ -31,5 +31,14 @@ def run(landing: Path = typer.Option(..., exists=True, file_okay=False),
     raise typer.Exit(0 if ok else 1)
 
 
+@app.command("gx-init")
+def gx_init():
+    """(Re)write the GX suites, validation definitions and checkpoints under expectations/ from the code."""
+    from orchestration.defs.quality.gx_project import get_context, point_data_docs_at_home, write_gx_project
+    write_gx_project(get_context())
+    point_data_docs_at_home()
+    typer.echo("expectations/ updated; review and commit the JSON")
+
+
 if __name__ == "__main__":
     app()

@@ -14,7 +14,7 @@ from orchestration.lib.raw_store import RawStore
 
 
 # The progress lines are the CLI's output; Dagster's own event log stays in the instance (and `make ui`).
-QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def _instance() -> dg.DagsterInstance:
@@ -25,16 +25,32 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
+def _check_lines(ev) -> list[str]:
+    detail = ev.metadata.get("failed_expectations")
+    text = detail.value if detail is not None else ""
+    return [f"        {line[2:]}" for line in str(text).splitlines() if line.startswith("- ")]
+
+
 def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
     out = []
     for ev in result.get_asset_check_evaluations():
-        if not ev.passed:
+        if not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR:
             key = "/".join(ev.asset_key.path)
             out.append(f"check {key}:{ev.check_name} failed" + (f" ({ev.description})" if ev.description else ""))
+            out.extend(_check_lines(ev))
     for ev in result.get_step_failure_events():
         err = ev.event_specific_data.error if ev.event_specific_data else None
         message = (err.message.strip().splitlines() or [""])[0] if err else ""
         out.append(f"step {ev.step_key} failed: {message}")
+    return out
+
+
+def _warnings(result: dg.ExecuteInProcessResult) -> list[str]:
+    out = []
+    for ev in result.get_asset_check_evaluations():
+        if not ev.passed and ev.severity == dg.AssetCheckSeverity.WARN:
+            out.append(f"warning {ev.check_name}" + (f" ({ev.description})" if ev.description else ""))
+            out.extend(_check_lines(ev))
     return out
 
 
@@ -52,6 +68,8 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
     from orchestration.defs.dbt.assets import dbt_models
     from orchestration.defs.dbt.project import dbt_resource
     from orchestration.defs.ingest.assets import raw_attendance, raw_roster, raw_siasn
+    from orchestration.defs.quality.assets import quality_gate
+    from orchestration.defs.reports.assets import payout_report
     from orchestration.defs.resources import KinerjaPaths
 
     months = month_range(start, end)
@@ -62,6 +80,7 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
     steps: list[tuple[str, list, str | None]] = [("ingest SIASN fetches", [raw_siasn], None)]
     steps += [(f"ingest payroll {month_key(m)}", [raw_roster, raw_attendance], month_key(m)) for m in months]
     steps += [("dbt build (rules, staging, facts, tests)", [dbt_models], None)]
+    steps += [(f"quality gate and payout {month_key(m)}", [quality_gate, payout_report], month_key(m)) for m in months]
 
     log_path = home / "logs" / "run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,19 +97,26 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
             echo(f"[{i}/{len(steps)}] {label}: FAILED after {seconds:.1f}s")
             for f in failures or ["run failed (see the Dagster run log)"]:
                 echo(f"    {f}")
+            if partition and assets[-1] is payout_report:
+                echo(f"    no payout file written for {partition}; later months are not run (releases depend on it)")
             echo(f"    full log: {log_path}")
             return False
         echo(f"[{i}/{len(steps)}] {label}: ok in {seconds:.1f}s{_summary(_metadata(result))}")
+        for w in _warnings(result):
+            echo(f"    {w}")
     from orchestration.lib.summary import print_summary
     print_summary(home, months, echo)
     return True
 
 
+SUMMARY_LABEL = {"raw/roster": "roster", "raw/attendance": "attendance", "raw/kinerja_periodik": "SIASN response lines"}
+
+
 def _summary(meta: dict[str, dict]) -> str:
     parts = []
-    for key in ("raw/roster", "raw/attendance", "raw/kinerja_periodik"):
+    for key in ("raw/roster", "raw/attendance", "raw/kinerja_periodik"):   # SIASN metadata covers both endpoints
         if key in meta:
             m = meta[key]
             extra = f" + {m['records_quarantined']} records" if m["records_quarantined"] != m["lines_quarantined"] else ""
-            parts.append(f"{key.split('/')[1]} {m['lines_accepted']} accepted, {m['lines_quarantined']} quarantined{extra}")
+            parts.append(f"{SUMMARY_LABEL.get(key, key)} {m['lines_accepted']} accepted, {m['lines_quarantined']} quarantined{extra}")
     return f" ({'; '.join(parts)})" if parts else ""

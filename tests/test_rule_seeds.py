@@ -18,6 +18,10 @@ RULE_KEYS = {
     "rule_skp_gate": ["skp_year", "deferred_period"],
     "rule_payroll_cutoff": ["period"],
     "rule_basic_tpp": ["kelas_jabatan"],
+    "rule_quality_threshold": ["threshold"],
+    "rule_distribution_curve": ["unit_predikat_code", "predikat_codes", "bound"],
+    "rule_unit_predikat": ["opd_kode"],
+    "rule_published_figures": ["figure"],
 }
 
 

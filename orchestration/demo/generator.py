@@ -260,13 +260,10 @@ class CityGenerator:
         counts = rng.poisson(lam, size=(len(rostered), len(lam)))
         heavy = rng.random(len(rostered)) < 0.004
         counts[heavy, 8] += rng.integers(5, 15, size=int(heavy.sum()))
-        missing = set(rng.choice(len(rostered), size=max(1, len(rostered) // 1000), replace=False).tolist())
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(ATTENDANCE_COLUMNS)
         for i, p in enumerate(rostered):
-            if i in missing:
-                continue   # the attendance system lost this person's month: NO_ATTENDANCE downstream
             row = np.minimum(counts[i], hari_kerja)
             if p.kedudukan_by_month[m] != "AKTIF":
                 row = row * 0

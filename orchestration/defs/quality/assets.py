@@ -1,0 +1,58 @@
+"""The quality gate: every GX suite of a month as an asset check; critical ones block the payout."""
+import json
+
+import dagster as dg
+import duckdb
+
+from orchestration.lib.fingerprint import month_fingerprint
+from orchestration.lib.months import parse_month
+
+from ..partitions import monthly
+from ..resources import KinerjaPaths
+from .gx_runner import validate_month
+from .suites import CRITICAL, SUITES
+
+GATE_KEY = dg.AssetKey(["quality", "quality_gate"])
+GATED_MARTS = [dg.AssetKey(["marts", n]) for n in ("fct_tpp_entitlement", "rpt_tpp_payout", "fct_tpp_deferral_ledger",
+                                                   "rpt_distribution_curve", "rpt_published_reconciliation",
+                                                   "rpt_opd_month_change")]
+
+
+def gate_file(paths: KinerjaPaths, partition_key: str):
+    return paths.home_dir / "quality" / partition_key / "gate.json"
+
+
+@dg.asset(
+    key=GATE_KEY, partitions_def=monthly, group_name="quality", deps=GATED_MARTS, kinds={"great_expectations"},
+    description="Runs every GX suite on the month's batches (read-only from DuckDB) and records the verdict.",
+    check_specs=[dg.AssetCheckSpec(s.name, asset=GATE_KEY, blocking=s.severity == CRITICAL,
+                                   description=f"[{s.severity}] {s.gates}") for s in SUITES],
+)
+def quality_gate(context: dg.AssetExecutionContext, paths: KinerjaPaths):
+    period = parse_month(context.partition_key)
+    docs = paths.home_dir / "reports" / "data_docs"
+    results = validate_month(paths.warehouse, period, docs)
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        fingerprint = month_fingerprint(con, period)
+    finally:
+        con.close()
+    passed = not any(r.blocks for r in results)
+    verdict = {"month": context.partition_key, "passed": passed, "facts_fingerprint": fingerprint,
+               "suites": [{"suite": r.suite, "severity": r.severity, "success": r.success, "rows": r.rows,
+                           "failures": [str(f) for f in r.failures]} for r in results]}
+    target = gate_file(paths, context.partition_key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(verdict, indent=2, sort_keys=True) + "\n")
+    yield dg.MaterializeResult(asset_key=GATE_KEY, metadata={
+        "passed": passed, "data_docs": dg.MetadataValue.path(str(docs / "index.html")),
+        "blocking_failures": sum(r.blocks for r in results),
+        "warnings": sum(r.severity != CRITICAL and not r.success for r in results)})
+    for r in results:
+        yield dg.AssetCheckResult(
+            asset_key=GATE_KEY, check_name=r.suite, passed=r.success,
+            severity=dg.AssetCheckSeverity.ERROR if r.severity == CRITICAL else dg.AssetCheckSeverity.WARN,
+            description=f"[{r.severity}] {r.gates}",
+            metadata={"rows": r.rows, "expectations": r.evaluated,
+                      "failed_expectations": dg.MetadataValue.md("\n".join(f"- {f}" for f in r.failures) or "none"),
+                      "data_docs": dg.MetadataValue.path(str(docs / "index.html"))})

@@ -1,0 +1,171 @@
+"""The quality gate's suites: for each, the month's batch (SQL over the warehouse, read-only) and its
+expectations with a severity. critical blocks the payout; warning is reported and never blocks.
+
+Thresholds and bounds are not written here: the batches compare against rule seeds in SQL and expose a
+boolean, so every number stays in dbt_project/seeds with its reference.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import great_expectations.expectations as gxe
+
+CRITICAL, WARNING = "critical", "warning"
+COUNTS = ["tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4", "tk"]
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    gates: str                     # the table the suite is about
+    severity: str
+    sql: str                       # one month's batch; `$period` is the first day of the month
+    key_column: str                # shown (masked if a NIP) as a sample for failed rows
+    expectations: list = field(default_factory=list)
+
+    def build(self) -> list:
+        return [e.copy(update={"severity": self.severity}, deep=True) for e in self.expectations]
+
+
+def _in(column: str, values: list) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values)
+
+
+PAYROLL_INPUTS = Suite(
+    "payroll_inputs", "staging.stg_payroll__roster + stg_payroll__attendance", CRITICAL, """
+    with roster as (select * from staging.stg_payroll__roster where period = $period),
+    attendance as (select * from staging.stg_payroll__attendance where period = $period)
+    select roster.nip, roster.jenis_pegawai, roster.kedudukan, roster.kelas_jabatan,
+           try_strptime(substr(roster.nip, 1, 8), '%Y%m%d') is not null as nip_birth_date_valid,
+           substr(roster.nip, 13, 2) between '01' and '12'
+               or (substr(roster.nip, 13, 2) = '21' and roster.jenis_pegawai = 'PPPK') as nip_tmt_valid,
+           count(*) over (partition by roster.nip) as roster_rows_for_nip,
+           attendance.nip is not null as has_attendance_row,
+           attendance.hari_kerja, {counts}
+    from roster left join attendance using (nip)
+    """.replace("{counts}", ", ".join(f"attendance.{c}" for c in COUNTS)), "nip",
+    [gxe.ExpectColumnValuesToMatchRegex(column="nip", regex=r"^\d{18}$"),
+     _in("nip_birth_date_valid", [True]), _in("nip_tmt_valid", [True]),
+     _in("jenis_pegawai", ["PNS", "CPNS", "PPPK"]),
+     _in("kedudukan", ["AKTIF", "CLTN", "DIBERHENTIKAN_SEMENTARA", "MPP", "TUGAS_BELAJAR"]),
+     gxe.ExpectColumnValuesToBeBetween(column="kelas_jabatan", min_value=1, max_value=17),
+     gxe.ExpectColumnValuesToBeBetween(column="roster_rows_for_nip", min_value=1, max_value=1),
+     _in("has_attendance_row", [True]),
+     *[gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in COUNTS],
+     *[gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="hari_kerja", column_B=c, or_equal=True,
+                                                   ignore_row_if="either_value_is_missing") for c in COUNTS]])
+
+PAYROLL_QUARANTINE = Suite(
+    "payroll_quarantine", "raw quarantine of the month's payroll files", CRITICAL, """
+    select q.source_file || ':' || q.source_line || ' ' || q.field as rejected_row, q.message
+    from staging.stg_ingest__quarantine q
+    where q.source_name in ('roster', 'attendance')
+      and q.source_file like 'payroll/%/' || strftime($period, '%Y-%m') || '.csv'
+      and q.file_sha256 in (select file_sha256 from staging.stg_ingest__payroll_current where period = $period)
+    """, "rejected_row",
+    [gxe.ExpectTableRowCountToEqual(value=0)])
+
+PERIODIC_EVALUATIONS = Suite(
+    "periodic_evaluations", "intermediate.int_periodic_rating", CRITICAL, """
+    select nip, record_id, penilai_nip, coalesce(penilai_nip = nip, false) as rated_by_self
+    from intermediate.int_periodic_rating where period = $period
+    """, "nip",
+    [gxe.ExpectColumnValuesToMatchRegex(column="penilai_nip", regex=r"^\d{18}$"),
+     _in("rated_by_self", [False])])
+
+TPP_ENTITLEMENT = Suite(
+    "tpp_entitlement", "marts.fct_tpp_entitlement", CRITICAL, """
+    with roster as (select nip from staging.stg_payroll__roster where period = $period),
+    facts as (select * from marts.fct_tpp_entitlement where period = $period)
+    select coalesce(facts.nip, roster.nip) as nip,
+           roster.nip is not null as is_rostered,
+           count(facts.nip) over (partition by coalesce(facts.nip, roster.nip)) as entitlement_rows,
+           facts.basis_amount, facts.productivity_amount, facts.discipline_amount, facts.gross_amount,
+           facts.deferred_amount, facts.released_amount, facts.payable_amount,
+           facts.gross_amount - facts.deferred_amount + facts.released_amount as expected_payable,
+           (facts.evaluation_record_id is null) = list_contains(facts.reasons, 'NO_EVALUATION') as no_evaluation_flagged
+    from facts full outer join roster using (nip)
+    """, "nip",
+    [_in("is_rostered", [True]),
+     gxe.ExpectColumnValuesToBeBetween(column="entitlement_rows", min_value=1, max_value=1),
+     gxe.ExpectColumnPairValuesToBeEqual(column_A="payable_amount", column_B="expected_payable"),
+     *[gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0)
+       for c in ("productivity_amount", "discipline_amount", "gross_amount", "deferred_amount", "released_amount",
+                 "payable_amount")],
+     *[gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="basis_amount", column_B=c, or_equal=True)
+       for c in ("productivity_amount", "discipline_amount", "gross_amount")],
+     gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="gross_amount", column_B="deferred_amount", or_equal=True),
+     _in("no_evaluation_flagged", [True])])
+
+OPD_TOTALS = Suite(
+    "opd_totals", "marts.rpt_tpp_payout against marts.fct_tpp_entitlement", CRITICAL, """
+    with facts as (
+        select opd_kode, count(*) as people, sum(gross_amount) as gross, sum(deferred_amount) as deferred,
+               sum(released_amount) as released, sum(payable_amount) as payable
+        from marts.fct_tpp_entitlement where period = $period group by opd_kode),
+    payout as (
+        select opd_kode, count(*) as people, sum(gross_amount) as gross, sum(deferred_amount) as deferred,
+               sum(released_amount) as released, sum(payable_amount) as payable
+        from marts.rpt_tpp_payout where period = $period group by opd_kode)
+    select coalesce(facts.opd_kode, payout.opd_kode) as opd_kode,
+           facts.people as fact_people, payout.people as payout_people,
+           facts.gross as fact_gross, payout.gross as payout_gross,
+           facts.deferred as fact_deferred, payout.deferred as payout_deferred,
+           facts.released as fact_released, payout.released as payout_released,
+           facts.payable as fact_payable, payout.payable as payout_payable
+    from facts full outer join payout using (opd_kode)
+    """, "opd_kode",
+    [gxe.ExpectColumnPairValuesToBeEqual(column_A=f"fact_{c}", column_B=f"payout_{c}")
+     for c in ("people", "gross", "deferred", "released", "payable")])
+
+DEFERRAL_LEDGER = Suite(
+    "deferral_ledger", "marts.fct_tpp_deferral_ledger", CRITICAL, """
+    with ledger as (select * from marts.fct_tpp_deferral_ledger where deferred_period <= $period),
+    facts as (select nip, period, deferred_amount from marts.fct_tpp_entitlement
+              where period <= $period and deferred_amount > 0)
+    select coalesce(ledger.nip, facts.nip) as nip,
+           ledger.deferred_amount as ledger_deferred, coalesce(facts.deferred_amount, 0) as fact_deferred,
+           ledger.released_amount + ledger.open_amount as released_plus_open
+    from ledger full outer join facts on facts.nip = ledger.nip and facts.period = ledger.deferred_period
+    """, "nip",
+    [gxe.ExpectColumnPairValuesToBeEqual(column_A="ledger_deferred", column_B="fact_deferred"),
+     gxe.ExpectColumnPairValuesToBeEqual(column_A="ledger_deferred", column_B="released_plus_open")])
+
+INCONSISTENT_PREDIKAT = Suite(
+    "inconsistent_predikat_share", "marts.fct_tpp_entitlement", WARNING, """
+    with facts as (select * from marts.fct_tpp_entitlement where period = $period and predikat_code is not null),
+    threshold as (select value from rules.rule_quality_threshold
+                  where threshold = 'max_inconsistent_predikat_share'
+                    and effective_from <= $period and $period < effective_to)
+    select strftime($period, '%Y-%m') as month,
+           round(100.0 * count(*) filter (where list_contains(reasons, 'PREDIKAT_INCONSISTENT')) / nullif(count(*), 0), 2)
+               as inconsistent_pct,
+           (select value from threshold) as threshold_pct,
+           100.0 * count(*) filter (where list_contains(reasons, 'PREDIKAT_INCONSISTENT')) / nullif(count(*), 0)
+               <= (select value from threshold) as within_threshold
+    from facts
+    """, "month",
+    [_in("within_threshold", [True])])
+
+DISTRIBUTION_CURVE = Suite(
+    "distribution_curve", "marts.rpt_distribution_curve", WARNING, """
+    select opd_kode || ' ' || curve_rule_id as opd_bound, share_pct, bound_pct, is_breach
+    from marts.rpt_distribution_curve where period = $period
+    """, "opd_bound",
+    [_in("is_breach", [False])])
+
+PUBLISHED_FIGURES = Suite(
+    "published_figures", "marts.rpt_published_reconciliation", WARNING, """
+    select check_name, lhs, rhs, is_consistent from marts.rpt_published_reconciliation
+    """, "check_name",
+    [_in("is_consistent", [True])])
+
+OPD_MONTH_CHANGE = Suite(
+    "opd_month_change", "marts.rpt_opd_month_change", WARNING, """
+    select opd_kode, change_pct, threshold_pct, is_within_threshold from marts.rpt_opd_month_change
+    where period = $period
+    """, "opd_kode",
+    [_in("is_within_threshold", [True])])
+
+SUITES = [PAYROLL_INPUTS, PAYROLL_QUARANTINE, PERIODIC_EVALUATIONS, TPP_ENTITLEMENT, OPD_TOTALS, DEFERRAL_LEDGER,
+          INCONSISTENT_PREDIKAT, DISTRIBUTION_CURVE, PUBLISHED_FIGURES, OPD_MONTH_CHANGE]

@@ -1,0 +1,42 @@
+"""Reports that leave the warehouse: only for months whose quality gate passed on the same facts."""
+import json
+
+import dagster as dg
+import duckdb
+
+from orchestration.lib.fingerprint import month_fingerprint
+from orchestration.lib.months import parse_month
+
+from ..partitions import monthly
+from ..quality.assets import GATE_KEY, gate_file
+from ..resources import KinerjaPaths
+from .payout_csv import write_payout_csv
+
+
+def assert_gate_passed(paths: KinerjaPaths, partition_key: str, con) -> None:
+    """Across runs too: the gate's verdict must be a pass, on exactly the facts in the warehouse now."""
+    verdict_path = gate_file(paths, partition_key)
+    if not verdict_path.exists():
+        raise dg.Failure(f"no quality gate verdict for {partition_key}: materialise quality/quality_gate first")
+    verdict = json.loads(verdict_path.read_text())
+    if not verdict["passed"]:
+        failed = [s["suite"] for s in verdict["suites"] if s["severity"] == "critical" and not s["success"]]
+        raise dg.Failure(f"quality gate for {partition_key} failed ({', '.join(failed)}): no payout is written")
+    if verdict["facts_fingerprint"] != month_fingerprint(con, parse_month(partition_key)):
+        raise dg.Failure(f"the facts of {partition_key} changed since the quality gate ran: run the gate again")
+
+
+@dg.asset(
+    key=dg.AssetKey(["reports", "payout_report"]), partitions_def=monthly, group_name="reports", deps=[GATE_KEY],
+    kinds={"csv"}, automation_condition=dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed(),
+    description="The month's payout files under <home>/reports/<YYYY-MM>/, written only when the gate passed.",
+)
+def payout_report(context: dg.AssetExecutionContext, paths: KinerjaPaths):
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        assert_gate_passed(paths, context.partition_key, con)
+        out_dir = paths.home_dir / "reports" / context.partition_key
+        files = write_payout_csv(con, parse_month(context.partition_key), out_dir)
+    finally:
+        con.close()
+    return dg.MaterializeResult(metadata={"files": dg.MetadataValue.md("\n".join(f"- {f}" for f in files))})

@@ -1,0 +1,81 @@
+"""End to end: the faults demo blocks the payout; warnings alone do not; a corrected file lets it through."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orchestration.demo.generator import generate_city
+from orchestration.lib.months import parse_month
+
+KINERJA = str(Path(sys.executable).parent / "kinerja")
+
+
+def run(landing, home, start="2025-01", end="2025-03"):
+    return subprocess.run([KINERJA, "run", "--landing", str(landing), "--home", str(home), "--from", start, "--to", end],
+                          capture_output=True, text=True, env={**os.environ, "DAGSTER_HOME": ""})
+
+
+@pytest.fixture(scope="module")
+def cities(tmp_path_factory):
+    clean, faulty = tmp_path_factory.mktemp("clean"), tmp_path_factory.mktemp("faulty")
+    for path, faults in ((clean, False), (faulty, True)):
+        generate_city(path, 120, parse_month("2025-01"), parse_month("2025-03"), seed=11, faults=faults)
+    return clean, faulty
+
+
+def test_faults_block_the_payout_then_corrected_files_pass(cities, tmp_path):
+    clean, faulty = cities
+    home = tmp_path / "home"
+    r = run(faulty, home)
+    assert r.returncode == 1, r.stdout
+    assert "quality gate and payout 2025-01: FAILED" in r.stdout
+    assert "check quality/quality_gate:payroll_inputs failed" in r.stdout
+    assert "has_attendance_row: 1 unexpected" in r.stdout
+    assert "check quality/quality_gate:payroll_quarantine failed" in r.stdout
+    assert "expect_table_row_count_to_equal: 7 unexpected" in r.stdout          # 6 roster + 1 attendance rows
+    assert "no payout file written for 2025-01" in r.stdout
+    assert not list((home / "reports").glob("*/payout_*")), "no payout file may exist"
+    assert (home / "reports" / "data_docs" / "index.html").exists()
+
+    # payroll re-delivers the three bad files; the SIASN faults only quarantine rows (not blocking)
+    for rel in ("payroll/roster/2025-01.csv", "payroll/attendance/2025-01.csv", "payroll/attendance/2025-03.csv"):
+        shutil.copyfile(clean / rel, faulty / rel)
+    r = run(faulty, home)
+    assert r.returncode == 0, r.stdout + r.stderr
+    for month in ("2025-01", "2025-02", "2025-03"):
+        assert (home / "reports" / month / f"payout_{month}_bank.csv").exists()
+
+
+def test_warnings_alone_do_not_block(small_home):
+    out = (small_home / "run_stdout.txt").read_text()
+    assert "warning distribution_curve" in out            # 80% BAIK breaks the 'unit baik' curve
+    assert "warning published_figures" in out             # 3,441 + 76 != 3,532 is shown, not hidden
+    assert (small_home / "reports" / "2025-06" / "payout_2025-06_bank.csv").exists()
+
+
+def test_payout_refuses_facts_changed_since_the_gate(small_home, tmp_path):
+    """Across runs: the payout asset re-checks the gate's verdict against the facts now in the warehouse."""
+    import json
+    import duckdb
+    import dagster as dg
+    from orchestration.defs.reports.assets import assert_gate_passed
+    from orchestration.defs.resources import KinerjaPaths
+    home = tmp_path / "home"
+    shutil.copytree(small_home, home)
+    verdict_path = home / "quality" / "2025-04" / "gate.json"
+    verdict = json.loads(verdict_path.read_text())
+    paths = KinerjaPaths(landing=str(tmp_path), home=str(home))
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        assert_gate_passed(paths, "2025-04", con)                                 # as the gate left it
+        verdict_path.write_text(json.dumps({**verdict, "facts_fingerprint": "0" * 64}))
+        with pytest.raises(dg.Failure, match="changed since the quality gate ran"):
+            assert_gate_passed(paths, "2025-04", con)
+        verdict_path.write_text(json.dumps({**verdict, "passed": False}))
+        with pytest.raises(dg.Failure, match="failed"):
+            assert_gate_passed(paths, "2025-04", con)
+    finally:
+        con.close()
