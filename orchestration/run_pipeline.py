@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import subprocess
+import datetime as dt
 import os
 import time
 from pathlib import Path
@@ -10,6 +13,7 @@ from typing import Callable
 import dagster as dg
 
 from orchestration.lib.months import month_key, month_range
+from orchestration.lib.audit import ensure_audit_layout, record_run
 from orchestration.lib.raw_store import RawStore
 
 
@@ -63,24 +67,37 @@ def _metadata(result: dg.ExecuteInProcessResult) -> dict[str, dict]:
 
 
 def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], None] = print,
-                 instance: dg.DagsterInstance | None = None) -> bool:
+                 instance: dg.DagsterInstance | None = None, docs: bool = True) -> bool:
+    started_at = dt.datetime.now(dt.timezone.utc)
+    months = month_range(start, end)
+    failed_step = _run_steps(landing, home, months, echo, instance, docs)
+    invocation = home / "audit" / "last_dbt_invocation.json"
+    dbt_invocation_id = json.loads(invocation.read_text())["invocation_id"] if invocation.exists() else ""
+    run_id = record_run(home, started_at, months, not failed_step, failed_step, dbt_invocation_id)
+    echo(f"run {run_id} recorded in audit.pipeline_runs (`kinerja runs --home {home}`)")
+    return not failed_step
+
+
+def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bool) -> str:
+    """Every step in order; returns the label of the step that failed, or '' when all passed."""
     os.environ["KINERJA_LANDING"], os.environ["KINERJA_HOME"] = str(landing), str(home)
     from orchestration.defs.dbt.assets import dbt_models
     from orchestration.defs.dbt.project import dbt_resource
     from orchestration.defs.ingest.assets import raw_attendance, raw_roster, raw_siasn
     from orchestration.defs.quality.assets import quality_gate
-    from orchestration.defs.reports.assets import payout_report
+    from orchestration.defs.reports.assets import ipasn_report, payout_report
     from orchestration.defs.resources import KinerjaPaths
 
-    months = month_range(start, end)
     home.mkdir(parents=True, exist_ok=True)
     RawStore(home).ensure_layout()
+    ensure_audit_layout(home)
     instance = instance or _instance()
     resources = {"paths": KinerjaPaths(landing=str(landing), home=str(home)), "dbt": dbt_resource()}
     steps: list[tuple[str, list, str | None]] = [("ingest SIASN fetches", [raw_siasn], None)]
     steps += [(f"ingest payroll {month_key(m)}", [raw_roster, raw_attendance], month_key(m)) for m in months]
     steps += [("dbt build (rules, staging, facts, tests)", [dbt_models], None)]
     steps += [(f"quality gate and payout {month_key(m)}", [quality_gate, payout_report], month_key(m)) for m in months]
+    steps += [(f"IPASN report {year}", [ipasn_report], str(year)) for year in skp_years_due(months[-1])]
 
     log_path = home / "logs" / "run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,16 +117,37 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
             if partition and assets[-1] is payout_report:
                 echo(f"    no payout file written for {partition}; later months are not run (releases depend on it)")
             echo(f"    full log: {log_path}")
-            return False
+            return label
         echo(f"[{i}/{len(steps)}] {label}: ok in {seconds:.1f}s{_summary(_metadata(result))}")
         for w in _warnings(result):
             echo(f"    {w}")
+    if docs:
+        _dbt_docs(home, log_path, echo)
     from orchestration.lib.summary import print_summary
     print_summary(home, months, echo)
-    return True
+    return ""
+
+
+def _dbt_docs(home: Path, log_path: Path, echo) -> None:
+    from orchestration.defs.dbt.project import DBT_PROJECT_DIR, dbt_docs_args, dbt_executable
+    target = home / "reports" / "dbt_docs"
+    with open(log_path, "a", encoding="utf-8") as log:
+        done = subprocess.run([dbt_executable(), *dbt_docs_args(target), "--profiles-dir", ".", "--project-dir", "."],
+                              cwd=DBT_PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT)
+    echo(f"dbt docs: {target / 'static_index.html'}" if done.returncode == 0 else f"dbt docs failed (see {log_path})")
 
 
 SUMMARY_LABEL = {"raw/roster": "roster", "raw/attendance": "attendance", "raw/kinerja_periodik": "SIASN response lines"}
+
+
+def skp_years_due(last_month) -> list[int]:
+    """SKP years whose deadline falls on or before the end of the last month run (from the rule seed)."""
+    import csv
+    from orchestration.defs.dbt.project import DBT_PROJECT_DIR
+    with open(DBT_PROJECT_DIR / "seeds" / "rule_skp_gate.csv", newline="") as f:
+        gates = list(csv.DictReader(f))
+    month_after = dt.date(last_month.year + last_month.month // 12, last_month.month % 12 + 1, 1)
+    return sorted({int(g["skp_year"]) for g in gates if g["deadline_date"] < month_after.isoformat()})
 
 
 def _summary(meta: dict[str, dict]) -> str:

@@ -22,6 +22,8 @@ RULE_KEYS = {
     "rule_distribution_curve": ["unit_predikat_code", "predikat_codes", "bound"],
     "rule_unit_predikat": ["opd_kode"],
     "rule_published_figures": ["figure"],
+    "rule_ipasn_points": ["predikat_code"],
+    "rule_ipasn_weight": ["dimension"],
 }
 
 

@@ -1,10 +1,12 @@
 """dbt models as Dagster assets; dbt tests as asset checks; sources mapped onto the ingest assets."""
 
+import json
 from typing import Any, Mapping, Optional
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from ..resources import KinerjaPaths
 from .project import dbt_build_args, dbt_project
 
 
@@ -24,6 +26,12 @@ translator = KinerjaTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse")
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: KinerjaPaths):
     """One `dbt build` covers every month: facts are as-of each month's cutoff, so earlier months are stable."""
-    yield from dbt.cli(dbt_build_args(), context=context).stream()
+    invocation = dbt.cli(dbt_build_args(), context=context)
+    yield from invocation.stream()
+    # the run audit log records which dbt invocation built the facts
+    invocation_id = invocation.get_artifact("run_results.json")["metadata"]["invocation_id"]
+    target = paths.home_dir / "audit" / "last_dbt_invocation.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"invocation_id": invocation_id}) + "\n")

@@ -31,3 +31,8 @@ def dbt_build_args(full_refresh: bool = False, exclude_unit_tests: bool = True) 
     if full_refresh:
         args.append("--full-refresh")
     return args
+
+
+def dbt_docs_args(target_path) -> list[str]:
+    """Static dbt docs (one HTML file) into the warehouse home's reports."""
+    return ["docs", "generate", "--static", "--target-path", str(target_path)]

@@ -7,10 +7,11 @@ import duckdb
 from orchestration.lib.fingerprint import month_fingerprint
 from orchestration.lib.months import parse_month
 
-from ..partitions import monthly
+from ..partitions import monthly, yearly
 from ..quality.assets import GATE_KEY, gate_file
 from ..resources import KinerjaPaths
-from .payout_csv import write_payout_csv
+from .ipasn import write_ipasn_reports
+from .payout_files import write_payout_files
 
 
 def assert_gate_passed(paths: KinerjaPaths, partition_key: str, con) -> None:
@@ -28,7 +29,7 @@ def assert_gate_passed(paths: KinerjaPaths, partition_key: str, con) -> None:
 
 @dg.asset(
     key=dg.AssetKey(["reports", "payout_report"]), partitions_def=monthly, group_name="reports", deps=[GATE_KEY],
-    kinds={"csv"}, automation_condition=dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed(),
+    kinds={"xlsx", "pdf", "csv"}, automation_condition=dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed(),
     description="The month's payout files under <home>/reports/<YYYY-MM>/, written only when the gate passed.",
 )
 def payout_report(context: dg.AssetExecutionContext, paths: KinerjaPaths):
@@ -36,7 +37,24 @@ def payout_report(context: dg.AssetExecutionContext, paths: KinerjaPaths):
     try:
         assert_gate_passed(paths, context.partition_key, con)
         out_dir = paths.home_dir / "reports" / context.partition_key
-        files = write_payout_csv(con, parse_month(context.partition_key), out_dir)
+        files = write_payout_files(con, parse_month(context.partition_key), out_dir,
+                                   gate_file(paths, context.partition_key))
     finally:
         con.close()
-    return dg.MaterializeResult(metadata={"files": dg.MetadataValue.md("\n".join(f"- {f}" for f in files))})
+    return dg.MaterializeResult(metadata={"folder": dg.MetadataValue.path(str(out_dir)), "files": len(files)})
+
+
+@dg.asset(
+    key=dg.AssetKey(["reports", "ipasn_report"]), partitions_def=yearly, group_name="reports",
+    deps=[dg.AssetKey(["marts", "rpt_ipasn_opd"])], kinds={"xlsx", "csv", "png"},
+    description="IPASN performance-dimension report for SKP year Y under <home>/reports/ipasn/<Y>/.",
+)
+def ipasn_report(context: dg.AssetExecutionContext, paths: KinerjaPaths):
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        year = int(context.partition_key)
+        files = write_ipasn_reports(con, year, paths.home_dir / "reports" / "ipasn" / context.partition_key)
+    finally:
+        con.close()
+    return dg.MaterializeResult(metadata={"files": len(files),
+                                          "chart": dg.MetadataValue.path(str(files[-1]))})

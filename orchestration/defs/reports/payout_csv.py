@@ -1,27 +1,31 @@
-"""The payout lines of a month as CSV for payroll systems (the bank-transfer file: account in full)."""
+"""The month's payout lines as CSV: one for payroll systems (account masked), one for the bank transfer."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from pathlib import Path
 
-PAYOUT_COLUMNS = ["period", "opd_kode", "opd_nama", "line_no", "nip", "nama", "jabatan", "golongan", "kelas_jabatan",
-                  "rekening", "basis_amount", "predikat_nama", "productivity_pct", "productivity_amount",
-                  "discipline_deduction_pct", "discipline_amount", "gross_amount", "deferred_amount",
-                  "released_amount", "payable_amount", "reasons"]
+from .payout_data import LINE_COLUMNS, MonthPayout, mask_account
+
+PAYROLL_COLUMNS = ["period", "opd_kode", "opd_nama", *LINE_COLUMNS]
+BANK_COLUMNS = ["period", "opd_kode", "line_no", "nip", "nama", "rekening", "payable_amount"]
 
 
-def payout_rows(con, period: dt.date) -> list[tuple]:
-    return con.execute(f"select {', '.join(PAYOUT_COLUMNS)} from marts.rpt_tpp_payout where period = ? "
-                       "order by opd_kode, line_no", [period]).fetchall()
-
-
-def write_payout_csv(con, period: dt.date, out_dir: Path) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"payout_{period:%Y-%m}_bank.csv"
-    with open(target, "w", newline="", encoding="utf-8") as f:
+def _write(path: Path, header: list[str], rows) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(PAYOUT_COLUMNS)
-        for row in payout_rows(con, period):
-            writer.writerow(["" if v is None else v for v in row])
-    return [target]
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def write_payout_csvs(month: MonthPayout, out_dir: Path) -> list[Path]:
+    key = f"{month.period:%Y-%m}"
+    payroll, bank = [], []
+    for opd in month.opds:
+        for line in opd.lines:
+            values = {**line, "period": key, "opd_kode": opd.opd_kode, "opd_nama": opd.opd_nama}
+            payroll.append([("" if values[c] is None else values[c]) if c != "rekening" else mask_account(values[c])
+                            for c in PAYROLL_COLUMNS])
+            bank.append([values[c] for c in BANK_COLUMNS])
+    return [_write(out_dir / f"payout_{key}.csv", PAYROLL_COLUMNS, payroll),
+            _write(out_dir / f"payout_{key}_bank.csv", BANK_COLUMNS, bank)]

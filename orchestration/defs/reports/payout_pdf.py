@@ -1,0 +1,55 @@
+"""One printable PDF per OPD: the daftar nominatif with totals and a signature block."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from .payout_data import MonthPayout, OpdPayout
+
+HEADERS = ["No", "NIP", "Nama", "Gol", "Kelas", "Predikat", "Bruto", "Ditunda", "Rapel", "Dibayar", "Ket."]
+NUMBER = lambda n: f"{int(n):,}".replace(",", ".")
+
+
+def _rows(opd: OpdPayout) -> list[list]:
+    rows = [HEADERS]
+    for line in opd.lines:
+        rows.append([line["line_no"], line["nip"], line["nama"], line["golongan"], line["kelas_jabatan"],
+                     line["predikat_nama"] or "-", NUMBER(line["gross_amount"]), NUMBER(line["deferred_amount"]),
+                     NUMBER(line["released_amount"]), NUMBER(line["payable_amount"]),
+                     (line["reasons"] or "").replace("_", " ").lower()[:40]])
+    rows.append(["", "", "JUMLAH", "", "", "", NUMBER(opd.total("gross_amount")), NUMBER(opd.total("deferred_amount")),
+                 NUMBER(opd.total("released_amount")), NUMBER(opd.total("payable_amount")), ""])
+    return rows
+
+
+def write_opd_pdf(month: MonthPayout, opd: OpdPayout, path: Path) -> Path:
+    styles = getSampleStyleSheet()
+    # invariant=1: no creation time or random document id, so the same facts give the same bytes
+    # pageCompression=0 keeps the text greppable, so a test can prove accounts never appear in it
+    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), invariant=1, pageCompression=0, leftMargin=12 * mm, rightMargin=12 * mm,
+                            topMargin=12 * mm, bottomMargin=12 * mm, title=f"TPP {month.period:%Y-%m} {opd.opd_kode}",
+                            author="kinerja-tpp", creator="kinerja-tpp")
+    table = Table(_rows(opd), repeatRows=1, colWidths=[10 * mm, 40 * mm, 45 * mm, 13 * mm, 12 * mm, 30 * mm,
+                                                        24 * mm, 22 * mm, 22 * mm, 24 * mm, 30 * mm])
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), "Helvetica", 7), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7),
+        ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 7), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("ALIGN", (6, 1), (9, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    signature = Table([["Mengetahui,", "", f"Bontang, ..... {month.period:%m/%Y}"],
+                       ["Kepala OPD", "", "Bendahara Pengeluaran"], ["", "", ""], ["", "", ""], ["", "", ""],
+                       ["(................................)", "", "(................................)"],
+                       ["NIP. ............................", "", "NIP. ............................"]],
+                      colWidths=[80 * mm, 100 * mm, 80 * mm])
+    signature.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+    story = [Paragraph(f"DAFTAR NOMINATIF TAMBAHAN PENGHASILAN PEGAWAI (TPP) BULAN {month.period:%m/%Y}", styles["Title"]),
+             Paragraph(f"{opd.opd_kode} {opd.opd_nama} &nbsp;&middot;&nbsp; {len(opd.lines)} pegawai &nbsp;&middot;&nbsp; "
+                       f"dibayar Rp {NUMBER(opd.total('payable_amount'))}", styles["Normal"]),
+             Spacer(1, 4 * mm), table, Spacer(1, 8 * mm), signature]
+    doc.build(story)
+    return path

@@ -1,0 +1,161 @@
+"""`kinerja explain`: the whole derivation of one payout line, from the warehouse, in plain words."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from .nip import mask_nip
+
+
+def _rows(con, sql: str, params: list) -> list[dict]:
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def _rule(con, table: str, rule_id: str | None) -> dict | None:
+    if not rule_id:
+        return None
+    found = _rows(con, f"select * from rules.{table} where rule_id = ?", [rule_id])
+    return found[0] if found else None
+
+
+def explain_line(con, nip: str, period: dt.date) -> dict:
+    facts = _rows(con, "select * from marts.fct_tpp_entitlement where nip = ? and period = ?", [nip, period])
+    if not facts:
+        raise LookupError(f"no payout line for NIP {mask_nip(nip)} in {period:%Y-%m}: not on that month's roster")
+    f = facts[0]
+    roster = _rows(con, "select * from staging.stg_payroll__roster where nip = ? and period = ?", [nip, period])[0]
+    cutoff = f["cutoff_at"]
+    candidates = _rows(con, """
+        select record_id, fetched_at, hasil_code, perilaku_code, predikat_code, period_start, period_end,
+               source_file, source_line
+        from staging.stg_siasn__kinerja_periodik
+        where nip = ? and ? between period_start and period_end order by fetched_at, record_id""", [nip, period])
+    passed_over = []
+    for c in candidates:
+        if c["record_id"] == f["evaluation_record_id"] and c["fetched_at"] == f["evaluation_fetched_at"]:
+            continue
+        if c["fetched_at"] > cutoff:
+            why = "fetched after the payroll cutoff of the month"
+        elif f["evaluation_fetched_at"] and c["fetched_at"] < f["evaluation_fetched_at"]:
+            why = "an older fetch; the latest fetch before the cutoff wins"
+        else:
+            why = "a different record in the same fetch (data-quality conflict); the first by record id is used"
+        passed_over.append({**c, "why": why})
+    attendance = _rows(con, "select * from staging.stg_payroll__attendance where nip = ? and period = ?", [nip, period])
+    rates = _rows(con, """select attendance_code, rate_pct, rule_id, legal_basis from rules.rule_discipline_rate
+                          where effective_from <= ? and ? < effective_to order by attendance_code""", [period, period])
+    deductions = []
+    if attendance:
+        for r in rates:
+            count = attendance[0][r["attendance_code"]]
+            if count:
+                deductions.append({"code": r["attendance_code"], "count": count, "rate_pct": float(r["rate_pct"]),
+                                   "deduction_pct": float(r["rate_pct"]) * count, "rule_id": r["rule_id"],
+                                   "legal_basis": r["legal_basis"]})
+    ledger = _rows(con, """select * from marts.fct_tpp_deferral_ledger
+                           where nip = ? and (deferred_period = ? or release_period = ?)""", [nip, period, period])
+    evaluation = None
+    if f["evaluation_record_id"]:
+        evaluation = {"record_id": f["evaluation_record_id"], "fetched_at": f["evaluation_fetched_at"],
+                      "source": f"{f['evaluation_source_file']}:{f['evaluation_source_line']}",
+                      "stored_predikat_code": f["predikat_code"], "matrix_predikat_code": f["matrix_predikat_code"],
+                      "matrix_rule": _rule(con, "rule_predikat_matrix", f["matrix_rule_id"])}
+        rating = _rows(con, """select hasil_code, perilaku_code from marts.fct_performance_rating
+                               where nip = ? and period = ? and source = 'periodic'""", [nip, period])
+        if rating:
+            evaluation.update(rating[0])
+    return {
+        "nip": mask_nip(nip), "month": f"{period:%Y-%m}", "cutoff_at": cutoff,
+        "roster": {"source": f"{f['roster_source_file']}:{f['roster_source_line']}", "opd": f"{roster['opd_kode']} {roster['opd_nama']}",
+                   "jenis_pegawai": roster["jenis_pegawai"], "kedudukan": roster["kedudukan"],
+                   "golongan": roster["golongan"], "kelas_jabatan": roster["kelas_jabatan"], "tmt": roster["tmt"]},
+        "basis": {"amount": f["basis_amount"], "rule": _rule(con, "rule_basic_tpp", f["basis_rule_id"])},
+        "status_factor": {"factor": f["status_factor"], "rule": _rule(con, "rule_status_factor", f["status_rule_id"])},
+        "shares": {"productivity": _rule(con, "rule_aspect_share", f["prod_share_rule_id"]),
+                   "discipline": _rule(con, "rule_aspect_share", f["disc_share_rule_id"])},
+        "evaluation_used": evaluation, "evaluations_passed_over": passed_over,
+        "productivity": {"pct": f["productivity_pct"], "amount": f["productivity_amount"],
+                         "rule": _rule(con, "rule_productivity_pct", f["productivity_rule_id"])
+                         or _rule(con, "rule_missing_input", f["productivity_rule_id"])},
+        "attendance": {"source": f"{f['attendance_source_file']}:{f['attendance_source_line']}" if attendance else None,
+                       "hari_kerja": attendance[0]["hari_kerja"] if attendance else None, "deductions": deductions,
+                       "missing_rule": _rule(con, "rule_missing_input", f["missing_attendance_rule_id"])},
+        "discipline": {"deduction_pct": f["discipline_deduction_pct"], "amount": f["discipline_amount"]},
+        "skp_gate": _rule(con, "rule_skp_gate", f["skp_gate_rule_id"]),
+        "ledger": ledger,
+        "figures": {k: f[k] for k in ("gross_amount", "deferred_amount", "released_amount", "payable_amount")},
+        "reasons": f["reasons"],
+    }
+
+
+def _rp(n) -> str:
+    return "Rp " + f"{int(n):,}".replace(",", ".")
+
+
+def _cite(rule: dict | None) -> str:
+    if not rule:
+        return "(no rule row)"
+    return f"[{rule['rule_id']}, {rule['confidence']}: {rule['legal_basis']}]"
+
+
+def render_text(e: dict) -> str:
+    r, b, f = e["roster"], e["basis"], e["figures"]
+    share_p = e["shares"]["productivity"]["share_pct"]
+    share_d = e["shares"]["discipline"]["share_pct"]
+    out = [f"Payout line of NIP {e['nip']} for {e['month']} (records count up to the cutoff {e['cutoff_at']})", "",
+           f"1. On the roster: {r['source']} - {r['opd']}, {r['jenis_pegawai']} {r['kedudukan']}, golongan {r['golongan']}, "
+           f"kelas {r['kelas_jabatan']}, TMT {r['tmt']}.",
+           f"2. Basis for kelas {r['kelas_jabatan']}: {_rp(b['amount'])} {_cite(b['rule'])}",
+           f"3. Status factor {e['status_factor']['factor']} {_cite(e['status_factor']['rule'])}",
+           f"4. Shares: productivity {share_p}% {_cite(e['shares']['productivity'])}; discipline {share_d}% "
+           f"{_cite(e['shares']['discipline'])}"]
+    ev = e["evaluation_used"]
+    if ev:
+        consistent = "agrees with" if ev["stored_predikat_code"] == ev["matrix_predikat_code"] else "DISAGREES with"
+        out.append(f"5. Evaluation used: record {ev['record_id']} fetched {ev['fetched_at']} ({ev['source']}); hasil "
+                   f"{ev.get('hasil_code')}, perilaku {ev.get('perilaku_code')}; stored predikat {ev['stored_predikat_code']} "
+                   f"{consistent} the matrix predikat {ev['matrix_predikat_code']} {_cite(ev['matrix_rule'])}. "
+                   "Paid on the stored predikat.")
+    else:
+        out.append("5. No periodic evaluation covering the month was fetched by the cutoff (NO_EVALUATION).")
+    for p in e["evaluations_passed_over"]:
+        out.append(f"   passed over: record {p['record_id']} fetched {p['fetched_at']} ({p['source_file']}:{p['source_line']}), "
+                   f"predikat {p['predikat_code']}: {p['why']}")
+    pr = e["productivity"]
+    out.append(f"6. Productivity {pr['pct']}% {_cite(pr['rule'])}: floor({_rp(b['amount'])} x {e['status_factor']['factor']} "
+               f"x {share_p}% x {pr['pct']}%) = {_rp(pr['amount'])}")
+    att = e["attendance"]
+    if att["source"]:
+        out.append(f"7. Attendance {att['source']}, {att['hari_kerja']} working days:")
+        for d in att["deductions"]:
+            out.append(f"   {d['code']}: {d['count']} x {d['rate_pct']}% = {d['deduction_pct']}% [{d['rule_id']}: {d['legal_basis']}]")
+        if not att["deductions"]:
+            out.append("   no late arrivals, early leaves or absences")
+    else:
+        out.append(f"7. No attendance row for the month: full deduction {_cite(att['missing_rule'])}")
+    d = e["discipline"]
+    out.append(f"   Discipline: deduction {d['deduction_pct']}% (at most 100%): floor({_rp(b['amount'])} x "
+               f"{e['status_factor']['factor']} x {share_d}% x (100% - {d['deduction_pct']}%)) = {_rp(d['amount'])}")
+    out.append(f"8. Gross = {_rp(pr['amount'])} + {_rp(d['amount'])} = {_rp(f['gross_amount'])}")
+    if e["skp_gate"]:
+        out.append(f"9. {e['month']} is a deferred month for SKP {e['skp_gate']['skp_year']} {_cite(e['skp_gate'])}")
+    for entry in e["ledger"]:
+        if str(entry["deferred_period"])[:7] == e["month"]:
+            out.append(f"   Deferred {_rp(entry['deferred_amount'])}: no annual SKP {entry['skp_year']} seen by the deadline; "
+                       + (f"released in {str(entry['release_period'])[:7]} after record {entry['skp_record_id']} was first "
+                          f"fetched {entry['skp_first_seen_at']} ({entry['skp_source_file']}:{entry['skp_source_line']})"
+                          if entry["release_period"] else "still open (not released)"))
+        else:
+            out.append(f"   Released {_rp(entry['released_amount'])} deferred in {str(entry['deferred_period'])[:7]}: annual "
+                       f"SKP {entry['skp_year']} record {entry['skp_record_id']} first fetched {entry['skp_first_seen_at']} "
+                       f"({entry['skp_source_file']}:{entry['skp_source_line']})")
+    out.append(f"10. Payable = gross {_rp(f['gross_amount'])} - deferred {_rp(f['deferred_amount'])} + released "
+               f"{_rp(f['released_amount'])} = {_rp(f['payable_amount'])}")
+    out.append(f"    Reasons: {', '.join(e['reasons']) or 'none'}")
+    return "\n".join(out)
+
+
+def render_json(e: dict) -> str:
+    return json.dumps(e, indent=2, sort_keys=True, default=str)
