@@ -34,7 +34,7 @@ def test_run_fails_with_a_message_naming_what_failed(tmp_path, small_landing):
     from pathlib import Path
     kinerja = str(Path(sys.executable).parent / "kinerja")
     r = subprocess.run([kinerja, "run", "--landing", str(small_landing), "--home", str(tmp_path),
-                        "--from", "2025-06", "--to", "2025-07"], capture_output=True, text=True,
+                        "--from", "2025-06", "--to", "2025-07", "--no-docs"], capture_output=True, text=True,
                        env={**os.environ, "DAGSTER_HOME": ""})
     assert r.returncode == 1
     assert "ingest payroll 2025-07: FAILED" in r.stdout

@@ -14,7 +14,8 @@ KINERJA = str(Path(sys.executable).parent / "kinerja")
 
 
 def run(landing, home, start="2025-01", end="2025-03"):
-    return subprocess.run([KINERJA, "run", "--landing", str(landing), "--home", str(home), "--from", start, "--to", end],
+    return subprocess.run([KINERJA, "run", "--landing", str(landing), "--home", str(home), "--from", start, "--to", end,
+                           "--no-docs"],
                           capture_output=True, text=True, env={**os.environ, "DAGSTER_HOME": ""})
 
 
