@@ -21,7 +21,7 @@ def test_dbt_build_args():
 
 def test_run_lands_every_person_and_month(small_home):
     out = (small_home / "run_stdout.txt").read_text()
-    assert "[8/14] dbt build (rules, staging, facts, tests): ok" in out
+    assert "[8/15] dbt build (rules, staging, facts, tests): ok" in out and "[15/15] IPASN report 2024: ok" in out
     months = query(small_home, "select count(distinct period), count(*) from staging.stg_payroll__roster")[0]
     assert months[0] == 6
     jan = query(small_home, "select count(*) from staging.stg_payroll__roster where period = '2025-01-01'")[0][0]
