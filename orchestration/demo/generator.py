@@ -376,11 +376,9 @@ class CityGenerator:
         plus the 11 March snapshot and a fetch on the deadline day."""
         runs = [(dt.datetime(*next_month(m).timetuple()[:3], tzinfo=WITA).replace(day=3, hour=8), m)
                 for m in self.months]
-        first, last = runs[0][0], runs[-1][0]
         march = dt.date(2025, 3, 1)
-        for extra in (SNAPSHOT_AT, DEADLINE_FETCH_AT):
-            if first <= extra <= last and march in self.months:
-                runs.append((extra, march))
+        if march in self.months:
+            runs += [(SNAPSHOT_AT, march), (DEADLINE_FETCH_AT, march)]
         return sorted(runs)
 
 
