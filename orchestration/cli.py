@@ -66,6 +66,56 @@ def runs(home: Path = typer.Option(..., exists=True, file_okay=False)):
                    + (f"  failed at: {r['failed_step']}" if r["failed_step"] else ""))
 
 
+@app.command()
+def fetch(landing: Path = typer.Option(..., file_okay=False), month: str = typer.Option(..., help="YYYY-MM roster month"),
+          name: str = typer.Option("", help="fetch run name (default month-YYYY-MM); reuse it to resume"),
+          endpoints: str = typer.Option("rw-kinerjaperiodik,rw-skp22")):
+    """Fetch every NIP on MONTH's roster from SIASN (credentials from SIASN_* environment variables)."""
+    import time
+    from orchestration.lib.siasn_client import SiasnClient, SiasnSettings
+    from orchestration.lib.siasn_fetch import fetch_endpoint, roster_nips, run_name
+    period = parse_month(month)
+    client = SiasnClient(SiasnSettings.from_env())
+    started = time.monotonic()
+    try:
+        nips = roster_nips(landing, period)
+        for endpoint in endpoints.split(","):
+            r = fetch_endpoint(client, landing, endpoint, name or run_name(period), nips)
+            typer.echo(f"{endpoint}: {r.fetched} fetched, {r.skipped} already there -> {r.path}")
+    finally:
+        client.close()
+    seconds = time.monotonic() - started
+    st = client.stats
+    typer.echo(f"{st.calls} calls, {st.retries} retries, {st.refreshes_on_401} token refreshes after 401, "
+               f"{seconds:.1f} s, {st.calls / seconds if seconds else 0:.1f} calls/s")
+
+
+@app.command("fake-siasn")
+def fake_siasn(landing: Path = typer.Option(..., exists=True, file_okay=False, help="generated city to serve"),
+               port: int = typer.Option(8089), at: str = typer.Option("", help="simulated clock, ISO 8601 (default: now)"),
+               rate_limit_every: int = typer.Option(0), server_error_every: int = typer.Option(0),
+               expire_tokens_every: int = typer.Option(0), slow_every: int = typer.Option(0),
+               slow_seconds: float = typer.Option(0.0)):
+    """Serve a generated city through SIASN's URL shapes on 127.0.0.1 (for demos and tests)."""
+    import datetime as dt
+    import time
+    from orchestration.demo.fake_siasn import OAUTH_PATH, SSO_PATH, TEST_CREDENTIALS, Faults, FakeSiasn
+    clock = dt.datetime.fromisoformat(at) if at else dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    fake = FakeSiasn(landing, clock, Faults(expire_tokens_every=expire_tokens_every, rate_limit_every=rate_limit_every,
+                                            server_error_every=server_error_every, slow_every=slow_every,
+                                            slow_seconds=slow_seconds))
+    url = fake.start(port)
+    typer.echo(f"fake SIASN on {url} (clock {clock.isoformat()}); use:\n"
+               f"  export SIASN_BASE_URL={url}/apisiasn/1.0 SIASN_OAUTH_URL={url}{OAUTH_PATH} SIASN_SSO_URL={url}{SSO_PATH}\n"
+               f"  export SIASN_CLIENT_ID={TEST_CREDENTIALS['client_id']} SIASN_CLIENT_SECRET=... SIASN_USERNAME="
+               f"{TEST_CREDENTIALS['username']} SIASN_PASSWORD=...   (the demo values are in orchestration/demo/fake_siasn.py)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        fake.stop()
+
+
 @app.command("gx-init")
 def gx_init():
     """(Re)write the GX suites, validation definitions and checkpoints under expectations/ from the code."""

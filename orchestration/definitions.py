@@ -7,8 +7,15 @@ from orchestration.defs.ingest.assets import ledger_specs, raw_attendance, raw_r
 from orchestration.defs.quality.assets import quality_gate
 from orchestration.defs.reports.assets import ipasn_report, payout_report
 from orchestration.defs.resources import paths_from_env
+from orchestration.defs.schedules import (ipasn_job, ipasn_yearly_schedule, monthly_schedule, monthly_tpp_job,
+                                          payroll_file_sensor, payroll_ingest_job)
+from orchestration.defs.siasn.assets import SiasnSource, siasn_fetch
 
 defs = dg.Definitions(
-    assets=[raw_roster, raw_attendance, raw_siasn, *ledger_specs, dbt_models, quality_gate, payout_report, ipasn_report],
-    resources={"paths": paths_from_env(), "dbt": dbt_resource()},
+    assets=[siasn_fetch, raw_roster, raw_attendance, raw_siasn, *ledger_specs, dbt_models, quality_gate, payout_report, ipasn_report],
+    resources={"paths": paths_from_env(), "dbt": dbt_resource(),
+               "siasn": SiasnSource(mode=dg.EnvVar("KINERJA_SIASN_SOURCE").get_value("files"))},
+    jobs=[monthly_tpp_job, payroll_ingest_job, ipasn_job],
+    schedules=[monthly_schedule, ipasn_yearly_schedule],
+    sensors=[payroll_file_sensor],
 )

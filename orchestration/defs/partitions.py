@@ -1,7 +1,7 @@
 import dagster as dg
 
 # e-Kinerja became the TPP productivity basis in Bontang from January 2025.
-monthly = dg.MonthlyPartitionsDefinition(start_date="2025-01", fmt="%Y-%m")
+monthly = dg.MonthlyPartitionsDefinition(start_date="2025-01", fmt="%Y-%m", timezone="Asia/Makassar")
 
 # SKP years (rw-skp22 starts with 2022); the IPASN report for year Y is built once Y's SKP deadline has passed.
 yearly = dg.TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", start="2022", fmt="%Y")

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,7 +194,7 @@ class CityGenerator:
         k_status = {"CLTN": max(2, n // 1500), "TUGAS_BELAJAR": max(2, n // 900), "DIBERHENTIKAN_SEMENTARA": max(1, n // 3000)}
         it = iter(pick(k_transfer + k_kelas + k_retire + sum(k_status.values())))
         # Transfers between OPDs, effective from a later month (mid-year transfer).
-        for p in [next(it) for _ in range(k_transfer)]:
+        for p in list(itertools.islice(it, k_transfer)):
             if len(months) > 1:
                 m0 = months[int(rng.integers(1, len(months)))]
                 new_opd = int((p.opd + 1 + rng.integers(len(OPDS) - 1)) % len(OPDS))
@@ -201,7 +202,7 @@ class CityGenerator:
                     if m >= m0:
                         p.opd_by_month[m] = new_opd
         # A kelas change (promotion).
-        for p in [next(it) for _ in range(k_kelas)]:
+        for p in list(itertools.islice(it, k_kelas)):
             if len(months) > 1:
                 m0 = months[int(rng.integers(1, len(months)))]
                 for m in months:
@@ -209,14 +210,14 @@ class CityGenerator:
                         p.kelas_by_month[m] = min(17, p.kelas + 1)
         # CLTN, tugas belajar, suspension: some months of the range.
         for status, k in k_status.items():
-            for p in [next(it) for _ in range(k)]:
+            for p in list(itertools.islice(it, k)):
                 m0 = months[int(rng.integers(0, len(months)))]
                 for m in months:
                     if m >= m0:
                         p.kedudukan_by_month[m] = status
         # Retirements: MPP (masa persiapan pensiun) for a month, then off the roster (only after the snapshot).
         if later:
-            for p in [next(it) for _ in range(k_retire)]:
+            for p in list(itertools.islice(it, k_retire)):
                 if p.jenis != "PNS":
                     continue
                 last = later[int(rng.integers(0, len(later)))]

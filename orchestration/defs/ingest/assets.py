@@ -63,7 +63,7 @@ SIASN_KEYS = [dg.AssetKey(["raw", t]) for t in ("kinerja_periodik", "skp_tahunan
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(k, group_name="ingest", kinds={"parquet"},
+    specs=[dg.AssetSpec(k, group_name="ingest", kinds={"parquet"}, deps=[dg.AssetKey(["siasn", "fetch"])],
                         description=f"SIASN fetch files (landing siasn/<endpoint>/*.jsonl) -> raw/{k.path[-1]}/")
            for k in SIASN_KEYS],
     check_specs=[dg.AssetCheckSpec(CONSERVATION, asset=SIASN_KEYS[0], blocking=True)],

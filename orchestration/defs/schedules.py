@@ -1,0 +1,63 @@
+"""The monthly TPP run (the 6th, for the previous month), the yearly IPASN run (the day after an SKP
+deadline), and a sensor that ingests a payroll file as soon as it lands."""
+import csv
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from .dbt.assets import dbt_models
+from .dbt.project import DBT_PROJECT_DIR
+from .ingest.assets import raw_attendance, raw_roster, raw_siasn
+from .partitions import monthly, yearly
+from .quality.assets import quality_gate
+from .reports.assets import ipasn_report, payout_report
+from .resources import KinerjaPaths
+from .siasn.assets import siasn_fetch
+
+WITA = "Asia/Makassar"
+
+monthly_tpp_job = dg.define_asset_job(
+    "monthly_tpp", partitions_def=monthly,
+    selection=dg.AssetSelection.assets(siasn_fetch, raw_roster, raw_attendance, raw_siasn, dbt_models,
+                                       quality_gate, payout_report),
+    description="Fetch, ingest, dbt, quality gate and payout for one month.")
+payroll_ingest_job = dg.define_asset_job(
+    "payroll_ingest", partitions_def=monthly, selection=dg.AssetSelection.assets(raw_roster, raw_attendance))
+ipasn_job = dg.define_asset_job("ipasn_yearly", partitions_def=yearly, selection=dg.AssetSelection.assets(ipasn_report))
+
+# The 6th at 06:00 WITA runs the month before (the last complete partition).
+monthly_schedule = dg.build_schedule_from_partitioned_job(monthly_tpp_job, day_of_month=6, hour_of_day=6,
+                                                          minute_of_hour=0)
+
+
+def skp_deadlines() -> dict[dt.date, int]:
+    """Deadline day -> SKP year, from the rule seed (no date written here)."""
+    with open(DBT_PROJECT_DIR / "seeds" / "rule_skp_gate.csv", newline="") as f:
+        return {dt.date.fromisoformat(r["deadline_date"]): int(r["skp_year"]) for r in csv.DictReader(f)}
+
+
+@dg.schedule(job=ipasn_job, cron_schedule="0 7 * * *", execution_timezone=WITA,
+             description="The day after an SKP deadline, build that SKP year's IPASN report.")
+def ipasn_yearly_schedule(context: dg.ScheduleEvaluationContext):
+    today = context.scheduled_execution_time.date()
+    year = skp_deadlines().get(today - dt.timedelta(days=1))
+    if year is None:
+        return dg.SkipReason(f"no SKP deadline ended on {today - dt.timedelta(days=1)}")
+    return dg.RunRequest(run_key=f"ipasn-{year}", partition_key=str(year))
+
+
+@dg.sensor(job=payroll_ingest_job, minimum_interval_seconds=300,
+           description="Ingests a monthly payroll file (new or re-delivered) as soon as it lands.")
+def payroll_file_sensor(context: dg.SensorEvaluationContext, paths: KinerjaPaths):
+    seen = json.loads(context.cursor) if context.cursor else {}
+    requests = []
+    for path in sorted(Path(paths.landing_dir, "payroll").glob("*/*.csv")):
+        rel = path.relative_to(paths.landing_dir).as_posix()
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        if seen.get(rel) != sha:
+            seen[rel] = sha
+            requests.append(dg.RunRequest(run_key=f"{rel}:{sha[:12]}", partition_key=path.stem))
+    return dg.SensorResult(run_requests=requests, cursor=json.dumps(seen, sort_keys=True))
