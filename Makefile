@@ -40,5 +40,9 @@ test: install manifest
 ui: install manifest $(DAGSTER_HOME)/dagster.yaml
 	KINERJA_LANDING=$(CURDIR)/$(DEMO_LANDING) $(BIN)/dagster dev
 
+# Scale runs: never part of `make test`. SCALE=default (city + province), city, province or national.
+bench: install manifest
+	$(BIN)/python -m orchestration.bench --scale $(SCALE)
+
 clean:
-	rm -rf .demo .dagster_home dbt_project/target
+	rm -rf .demo .bench .dagster_home dbt_project/target

@@ -74,3 +74,18 @@ def test_same_april_after_more_data_lands(small_home, small_landing, tmp_path):
     sql = """select nip, period, predikat_code, gross_amount, deferred_amount, released_amount, payable_amount
              from marts.fct_tpp_entitlement where period <= '2025-06-01' order by nip, period"""
     assert query(home, sql) == query(small_home, sql)
+
+
+def test_bench_reference_query_agrees_with_the_pipeline(small_home):
+    """The plain DuckDB statement `make bench` times against computes the same April, to the rupiah."""
+    import datetime as dt
+    import duckdb
+    from orchestration.lib.reference_query import mart_totals, reference_totals
+    con = duckdb.connect(str(small_home / "warehouse.duckdb"), read_only=True)
+    try:
+        april = dt.date(2025, 4, 1)
+        reference = reference_totals(con, small_home / "raw", april)
+        assert reference == mart_totals(con, april)
+        assert reference["deferred"] > 0 and reference["people"] > 0
+    finally:
+        con.close()
