@@ -1,10 +1,6 @@
 -- The current delivery of each month's attendance summary: counts per late/early band and absences.
 with source as (
-    select * from {{ source('raw', 'attendance') }}
-),
-
-current_delivery as (
-    select period, file_sha256 from {{ source('raw', 'payroll_current') }} where source = 'attendance'
+    {{ current_payroll_delivery('attendance') }}
 ),
 
 renamed as (
@@ -25,8 +21,6 @@ renamed as (
         source._source_line as source_line,
         source._file_sha256 as file_sha256
     from source
-    inner join current_delivery
-        on source.period = current_delivery.period and source._file_sha256 = current_delivery.file_sha256
 )
 
 select * from renamed

@@ -1,10 +1,6 @@
 -- The current delivery of each month's roster: one row per person paid that month.
 with source as (
-    select * from {{ source('raw', 'roster') }}
-),
-
-current_delivery as (
-    select period, file_sha256 from {{ source('raw', 'payroll_current') }} where source = 'roster'
+    {{ current_payroll_delivery('roster') }}
 ),
 
 renamed as (
@@ -26,8 +22,6 @@ renamed as (
         source._source_line as source_line,
         source._file_sha256 as file_sha256
     from source
-    inner join current_delivery
-        on source.period = current_delivery.period and source._file_sha256 = current_delivery.file_sha256
 )
 
 select * from renamed

@@ -26,11 +26,7 @@ renamed as (
 ),
 
 deduplicated as (
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by nip, record_id, fetched_at order by source_file, source_line, record_index
-    ) = 1
+    {{ one_per_fetched_record('renamed') }}
 )
 
 select * from deduplicated
