@@ -67,6 +67,19 @@ def test_refresh_on_401_and_retry_on_429_and_500_with_retry_after(server, city, 
     assert client.stats.calls == fake.api_calls > len(nips)
 
 
+def test_data_utama_has_the_real_shape(server, city, tmp_path):
+    fake, url = server
+    client = SiasnClient(settings(url))
+    try:
+        nip = roster_nips(city, dt.date(2025, 4, 1))[0]
+        status, raw, _ = client.get("data-utama", nip)
+    finally:
+        client.close()
+    data = json.loads(raw)["data"]
+    assert status == 200 and data["nipBaru"] == nip
+    assert data["tglLahir"] == f"{nip[6:8]}-{nip[4:6]}-{nip[0:4]}"          # DD-MM-YYYY as SIASN sends it
+
+
 def test_malformed_json_is_kept_and_quarantined_downstream_with_its_line(server, city, tmp_path):
     fake, url = server
     nips = roster_nips(city, dt.date(2025, 4, 1))

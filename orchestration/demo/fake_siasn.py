@@ -6,7 +6,9 @@ before the server's simulated clock, so a client fetching "as of" a date sees wh
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import itertools
 import json
 import threading
@@ -54,7 +56,25 @@ class Replay:
                     self.runs[endpoint].append((start, bodies))
             self.runs[endpoint].sort(key=lambda r: r[0])
 
+        self.people = {}
+        for path in sorted((Path(landing) / "payroll" / "roster").glob("*.csv")):
+            for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8", errors="replace"))):
+                self.people[row["nip"]] = row
+
+    def data_utama(self, nip: str) -> str:
+        """/pns/data-utama from the roster, in SIASN's shape: DD-MM-YYYY dates, wrapped in `data`."""
+        row = self.people.get(nip)
+        if row is None:
+            return json.dumps({"code": 1, "data": None})
+        birth, tmt = dt.date(int(nip[:4]), int(nip[4:6]), int(nip[6:8])), dt.date.fromisoformat(row["tmt"])
+        return json.dumps({"code": 1, "data": {
+            "nipBaru": nip, "nama": row["nama"], "tglLahir": f"{birth:%d-%m-%Y}", "tmtCpns": f"{tmt:%d-%m-%Y}",
+            "jenisPegawaiNama": row["jenis_pegawai"], "golRuangAkhir": row["golongan"],
+            "jabatanNama": row["jabatan"], "unorNama": row["opd_nama"], "kedudukanPnsNama": row["kedudukan"]}})
+
     def body(self, endpoint: str, nip: str, clock: dt.datetime) -> str:
+        if endpoint == "data-utama":
+            return self.data_utama(nip)
         for start, bodies in reversed(self.runs.get(endpoint, [])):
             if start <= clock and nip in bodies:
                 return bodies[nip]
