@@ -54,7 +54,7 @@ def validate(ctx, suite, frame):
 
 @pytest.fixture(scope="module")
 def ctx(tmp_path_factory):
-    return get_context(tmp_path_factory.mktemp("docs"))
+    return get_context(tmp_path_factory.mktemp("docs"), tmp_path_factory.mktemp("results"))
 
 
 def test_every_expectation_has_a_severity_matching_its_suite():

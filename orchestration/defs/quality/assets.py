@@ -31,7 +31,7 @@ def gate_file(paths: KinerjaPaths, partition_key: str):
 def quality_gate(context: dg.AssetExecutionContext, paths: KinerjaPaths):
     period = parse_month(context.partition_key)
     docs = paths.home_dir / "reports" / "data_docs"
-    results = validate_month(paths.warehouse, period, docs)
+    results = validate_month(paths.warehouse, period, docs, paths.home_dir / "quality" / "gx_validations")
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         fingerprint = month_fingerprint(con, period)

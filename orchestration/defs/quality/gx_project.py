@@ -15,6 +15,7 @@ EXPECTATIONS_DIR = Path(__file__).resolve().parents[3] / "expectations"
 DATASOURCE = "warehouse_batches"
 BATCH = "month"
 DATA_DOCS_ENV = "KINERJA_DATA_DOCS_DIR"   # great_expectations.yml puts the Data Docs site here
+RESULTS_ENV = "KINERJA_GX_RESULTS_DIR"    # ... and the validation results of each warehouse home here
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 5}
 
 
@@ -22,16 +23,18 @@ def checkpoint_name(suite: Suite) -> str:
     return f"gate_{suite.name}"
 
 
-def get_context(data_docs_dir: Path | None = None):
+def get_context(data_docs_dir: Path | None = None, results_dir: Path | None = None):
     os.environ[DATA_DOCS_ENV] = str(data_docs_dir or (EXPECTATIONS_DIR / "uncommitted" / "data_docs"))
+    os.environ[RESULTS_ENV] = str(results_dir or (EXPECTATIONS_DIR / "uncommitted" / "validations"))
     return gx.get_context(mode="file", context_root_dir=str(EXPECTATIONS_DIR))
 
 
 def point_data_docs_at_home() -> None:
-    """Data Docs go to <home>/reports/data_docs/ of each run, not into the repo."""
+    """Data Docs and validation results go to the warehouse home of each run, not into the repo."""
     config = EXPECTATIONS_DIR / "great_expectations.yml"
     text = config.read_text()
     text = text.replace("base_directory: uncommitted/data_docs/local_site/", "base_directory: ${" + DATA_DOCS_ENV + "}")
+    text = text.replace("base_directory: uncommitted/validations/", "base_directory: ${" + RESULTS_ENV + "}")
     if "progress_bars:" not in text:   # progress bars would flood `kinerja run` and the logs
         text += "progress_bars:\n  globally: false\n  metric_calculations: false\n"
     config.write_text(text)
