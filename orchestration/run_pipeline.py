@@ -12,7 +12,7 @@ from typing import Callable
 
 import dagster as dg
 
-from orchestration.lib.months import month_key, month_range
+from orchestration.lib.months import month_key, month_range, next_month
 from orchestration.lib.audit import ensure_audit_layout, record_run
 from orchestration.lib.raw_store import RawStore
 
@@ -146,8 +146,7 @@ def skp_years_due(last_month) -> list[int]:
     from orchestration.defs.dbt.project import DBT_PROJECT_DIR
     with open(DBT_PROJECT_DIR / "seeds" / "rule_skp_gate.csv", newline="") as f:
         gates = list(csv.DictReader(f))
-    month_after = dt.date(last_month.year + last_month.month // 12, last_month.month % 12 + 1, 1)
-    return sorted({int(g["skp_year"]) for g in gates if g["deadline_date"] < month_after.isoformat()})
+    return sorted({int(g["skp_year"]) for g in gates if g["deadline_date"] < next_month(last_month).isoformat()})
 
 
 def _summary(meta: dict[str, dict]) -> str:

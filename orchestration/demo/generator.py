@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from orchestration.lib.contract import ATTENDANCE_COLUMNS, ROSTER_COLUMNS
+from orchestration.lib.months import month_range, next_month
 from .city_names import FAMILY_NAMES, GIVEN_NAMES, JABATAN, OPDS
 
 WITA = dt.timezone(dt.timedelta(hours=8))
@@ -67,18 +68,6 @@ class Person:
     opd_by_month: dict = field(default_factory=dict)
     kelas_by_month: dict = field(default_factory=dict)
     kedudukan_by_month: dict = field(default_factory=dict)
-
-
-def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    out, m = [], start
-    while m <= end:
-        out.append(m)
-        m = dt.date(m.year + m.month // 12, m.month % 12 + 1, 1)
-    return out
-
-
-def next_month(m: dt.date) -> dt.date:
-    return dt.date(m.year + m.month // 12, m.month % 12 + 1, 1)
 
 
 def _uuid(*parts) -> str:
@@ -386,7 +375,7 @@ class CityGenerator:
 def generate_city(landing: Path, asn: int = SNAPSHOT_ASN, start: dt.date = dt.date(2025, 1, 1),
                   end: dt.date = dt.date(2025, 6, 1), seed: int = 20250311, faults: bool = False) -> dict:
     landing = Path(landing)
-    months = months_between(start, end)
+    months = month_range(start, end)
     gen = CityGenerator(asn, months, seed)
     gen.build_people()
     gen.build_movement()

@@ -16,11 +16,15 @@ def month_key(m: dt.date) -> str:
     return f"{m:%Y-%m}"
 
 
+def next_month(m: dt.date) -> dt.date:
+    return dt.date(m.year + m.month // 12, m.month % 12 + 1, 1)
+
+
 def month_range(start: dt.date, end: dt.date) -> list[dt.date]:
     if end < start:
         raise ValueError(f"--to {month_key(end)} is before --from {month_key(start)}")
     out, m = [], start
     while m <= end:
         out.append(m)
-        m = dt.date(m.year + m.month // 12, m.month % 12 + 1, 1)
+        m = next_month(m)
     return out

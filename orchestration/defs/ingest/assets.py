@@ -4,7 +4,6 @@ import dagster as dg
 
 from orchestration.lib.ingest import FileResult, ingest_payroll, ingest_siasn_file, siasn_files
 from orchestration.lib.months import parse_month
-from orchestration.lib.raw_store import RawStore
 
 from ..partitions import monthly
 from ..resources import KinerjaPaths
@@ -89,7 +88,3 @@ ledger_specs = [
                        ("landed_file", "One row per ingested landing file with its row counts."),
                        ("payroll_current", "Which delivery of each monthly payroll file is current."))
 ]
-
-
-def ensure_raw_layout(paths: KinerjaPaths) -> None:
-    RawStore(paths.home_dir).ensure_layout()

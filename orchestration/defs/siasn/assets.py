@@ -1,5 +1,4 @@
 """SIASN fetch per month: from the API (production) or nothing to do (file drop, the demo and tests)."""
-import datetime as dt
 import time
 
 import dagster as dg
@@ -18,10 +17,6 @@ ENDPOINTS = ("rw-kinerjaperiodik", "rw-skp22")
 class SiasnSource(dg.ConfigurableResource):
     """`files`: SIASN JSONL files are dropped into the landing folder by hand; `api`: fetch them."""
     mode: str = "files"
-
-
-def next_month(m: dt.date) -> dt.date:
-    return dt.date(m.year + m.month // 12, m.month % 12 + 1, 1)
 
 
 @dg.asset(key=FETCH_KEY, partitions_def=monthly, group_name="siasn", kinds={"api"},
