@@ -38,7 +38,7 @@ test: install manifest
 	$(BIN)/python -m pytest -q
 
 ui: install manifest $(DAGSTER_HOME)/dagster.yaml
-	KINERJA_LANDING=$(CURDIR)/$(DEMO_LANDING) $(BIN)/dagster dev
+	PATH=$(CURDIR)/$(BIN):$$PATH KINERJA_LANDING=$(CURDIR)/$(DEMO_LANDING) $(BIN)/dagster dev
 
 # Scale runs: never part of `make test`. SCALE=default (city + province), city, province or national.
 bench: install manifest

@@ -13,6 +13,14 @@ def test_definitions_load():
     assert AssetKey(["raw", "roster"]) in graph.get(AssetKey(["staging", "stg_payroll__roster"])).parent_keys
 
 
+def test_dbt_executable_is_found_without_the_venv_on_path(monkeypatch):
+    from pathlib import Path
+    from orchestration.defs.dbt.project import dbt_executable
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    monkeypatch.setattr("sys.executable", "/usr/bin/python3")       # as `dagster dev`'s code server may see it
+    assert Path(dbt_executable()).name == "dbt" and Path(dbt_executable()).exists()
+
+
 def test_dbt_build_args():
     from orchestration.defs.dbt.project import dbt_build_args
     assert dbt_build_args() == ["build", "--exclude", "test_type:unit"]

@@ -14,9 +14,12 @@ dbt_project.prepare_if_dev()   # acts only under `dagster dev`; `make` and the t
 
 
 def dbt_executable() -> str:
-    """dbt from this venv, so it works when the venv is not on PATH (make, CI, cron)."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+    """dbt from this venv, so it works when the venv is not on PATH (make, CI, cron, `dagster dev`'s code
+    server, whose sys.executable may be the resolved base interpreter rather than the venv's)."""
+    for folder in (Path(sys.executable).parent, Path(sys.prefix) / "bin", DBT_PROJECT_DIR.parent / ".venv" / "bin"):
+        if (folder / "dbt").exists():
+            return str(folder / "dbt")
+    return shutil.which("dbt") or "dbt"
 
 
 def dbt_resource() -> DbtCliResource:
