@@ -70,8 +70,9 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
                  instance: dg.DagsterInstance | None = None, docs: bool = True) -> bool:
     started_at = dt.datetime.now(dt.timezone.utc)
     months = month_range(start, end)
-    failed_step = _run_steps(landing, home, months, echo, instance, docs)
     invocation = home / "audit" / "last_dbt_invocation.json"
+    invocation.unlink(missing_ok=True)    # written by this run's dbt build only; a stale id must not be recorded
+    failed_step = _run_steps(landing, home, months, echo, instance, docs)
     dbt_invocation_id = json.loads(invocation.read_text())["invocation_id"] if invocation.exists() else ""
     run_id = record_run(home, started_at, months, not failed_step, failed_step, dbt_invocation_id)
     echo(f"run {run_id} recorded in audit.pipeline_runs (`kinerja runs --home {home}`)")
