@@ -80,6 +80,7 @@ class CityGenerator:
         self.asn, self.months, self.rng = asn, months, np.random.default_rng(seed)
         self.people: list[Person] = []
         self._seq: dict[str, int] = {}
+        self._record_json: dict[tuple, str] = {}
 
     # ---- people -------------------------------------------------------------------------------
     def _nip(self, birth: dt.date, tmt_part: str, gender: int) -> str:
@@ -285,8 +286,11 @@ class CityGenerator:
                 revised = None
                 if rng.random() < 0.005:
                     revised = (2, 2, 2)  # corrected in SIASN a month later
+                ready = next_month(end)
                 recs.append({"start": start, "end": end, "hasil": h, "perilaku": b, "predikat": stored,
-                             "revised": revised, "id": _uuid("periodik", p.nip, start, end)})
+                             "revised": revised, "id": _uuid("periodik", p.nip, start, end),
+                             "ready_at": dt.datetime(ready.year, ready.month, 1, tzinfo=WITA),
+                             "revised_at": dt.datetime(next_month(ready).year, next_month(ready).month, 1, tzinfo=WITA)})
             self.periodic[p.idx] = recs
         self.annual_rating = {p.idx: RATING_PAIRS[int(rng.choice(len(RATING_PAIRS), p=RATING_WEIGHTS))]
                               for p in self.people}
@@ -299,40 +303,49 @@ class CityGenerator:
             return self.people[self.sekda]
         return self.people[head]
 
-    def periodic_body(self, p: Person, fetch_at: dt.datetime) -> dict:
+    def _json(self, key: tuple, build) -> str:
+        """Records repeat in every later fetch run: serialise each one once (the bulk of the generator's time)."""
+        cached = self._record_json.get(key)
+        if cached is None:
+            cached = self._record_json[key] = json.dumps(build(), separators=(",", ":"))
+        return cached
+
+    def periodic_records(self, p: Person, fetch_at: dt.datetime) -> list[str]:
         visible = []
         for r in self.periodic[p.idx]:
-            ready_at = dt.datetime(*next_month(r["end"]).timetuple()[:3], tzinfo=WITA)
-            if ready_at > fetch_at:
+            if r["ready_at"] > fetch_at:
                 continue
-            h, b, k = r["hasil"], r["perilaku"], r["predikat"]
-            if r["revised"] and fetch_at >= dt.datetime(*next_month(next_month(r["end"])).timetuple()[:3], tzinfo=WITA):
-                h, b, k = r["revised"]
-            rater = self._rater(p, r["start"])
-            code, name, _ = OPDS[p.opd_by_month.get(r["start"], p.opd)]
-            visible.append({
-                "id": r["id"], "tahun": str(r["start"].year), "nip": p.nip,
-                "hasilKinerjaNilai": str(h), "perilakuKerjaNilai": str(b), "kuadranKinerjaNilai": str(k),
-                "periodikId": _uuid("periode", r["start"], r["end"]),
-                "periodikNama": "TRIWULAN" if p.quarterly else "BULANAN",
-                "bulanMulaiPenilaian": str(r["start"].month), "bulanSelesaiPenilaian": str(r["end"].month),
-                "tahunMulaiPenilaian": str(r["start"].year), "tahunSelesaiPenilaian": str(r["end"].year),
-                "penilaiNipNrp": rater.nip, "unorId": _uuid("unor", code), "unorNama": name,
-                "koefisenId": "1",
-            })
-        return self._envelope(p, visible)
+            revised = bool(r["revised"]) and fetch_at >= r["revised_at"]
+            visible.append(self._json(("periodik", r["id"], revised), lambda: self._periodic_record(p, r, revised)))
+        return visible
 
-    def annual_body(self, p: Person, fetch_at: dt.datetime) -> dict:
+    def _periodic_record(self, p: Person, r: dict, revised: bool) -> dict:
+        h, b, k = r["revised"] if revised else (r["hasil"], r["perilaku"], r["predikat"])
+        rater = self._rater(p, r["start"])
+        code, name, _ = OPDS[p.opd_by_month.get(r["start"], p.opd)]
+        return {
+            "id": r["id"], "tahun": str(r["start"].year), "nip": p.nip,
+            "hasilKinerjaNilai": str(h), "perilakuKerjaNilai": str(b), "kuadranKinerjaNilai": str(k),
+            "periodikId": _uuid("periode", r["start"], r["end"]),
+            "periodikNama": "TRIWULAN" if p.quarterly else "BULANAN",
+            "bulanMulaiPenilaian": str(r["start"].month), "bulanSelesaiPenilaian": str(r["end"].month),
+            "tahunMulaiPenilaian": str(r["start"].year), "tahunSelesaiPenilaian": str(r["end"].year),
+            "penilaiNipNrp": rater.nip, "unorId": _uuid("unor", code), "unorNama": name,
+            "koefisenId": "1",
+        }
+
+    def annual_records(self, p: Person, fetch_at: dt.datetime) -> list[str]:
         recs = []
         if p.tmt.year <= 2022:
-            recs.append(self._annual_record(p, 2023, (2, 2)))
+            recs.append(self._json(("skp22", p.idx, 2023), lambda: self._annual_record(p, 2023, (2, 2))))
         group = p.skp_group
         seen_at = {"early": dt.datetime(2025, 2, 1, tzinfo=WITA), "by_snapshot": SNAPSHOT_AT}.get(group)
         if group in LATE_FIRST_SEEN:
             seen_at = LATE_FIRST_SEEN[group]
         if seen_at is not None and fetch_at >= seen_at:
-            recs.append(self._annual_record(p, SKP_YEAR, self.annual_rating[p.idx]))
-        return self._envelope(p, recs)
+            recs.append(self._json(("skp22", p.idx, SKP_YEAR),
+                                   lambda: self._annual_record(p, SKP_YEAR, self.annual_rating[p.idx])))
+        return recs
 
     def _annual_record(self, p: Person, year: int, rating: tuple[int, int]) -> dict:
         h, b = rating
@@ -346,19 +359,20 @@ class CityGenerator:
                 "penilaiUnorNm": OPDS[rater.opd][1], "pnsDinilaiId": _uuid("pns", p.nip), "statusPenilai": "ASN"}
 
     @staticmethod
-    def _envelope(p: Person, recs: list[dict]) -> dict:
+    def _envelope(p: Person, recs: list[str]) -> str:
         if not recs:
-            return {"code": 1, "data": None}
+            return '{"code":1,"data":null}'
         # Both envelopes the real API uses, chosen per person so every file has both.
-        return {"code": 1, "data": {"data": recs}} if int(p.nip[-1]) % 2 else {"code": 1, "data": recs}
+        joined = ",".join(recs)
+        return f'{{"code":1,"data":{{"data":[{joined}]}}}}' if int(p.nip[-1]) % 2 else f'{{"code":1,"data":[{joined}]}}'
 
     def fetch_jsonl(self, endpoint: str, fetch_at: dt.datetime, roster_month: dt.date) -> str:
         lines = []
-        body_of = self.periodic_body if endpoint == "rw-kinerjaperiodik" else self.annual_body
+        records_of = self.periodic_records if endpoint == "rw-kinerjaperiodik" else self.annual_records
         for i, p in enumerate(q for q in self.people if self.on_roster(q, roster_month)):
             at = fetch_at + dt.timedelta(seconds=i // 4)   # about four calls a second
-            lines.append(json.dumps({"nip": p.nip, "endpoint": endpoint, "fetched_at": at.isoformat(),
-                                     "http_status": 200, "body": body_of(p, at)}, separators=(",", ":")))
+            lines.append(f'{{"nip":"{p.nip}","endpoint":"{endpoint}","fetched_at":"{at.isoformat()}",'
+                         f'"http_status":200,"body":{self._envelope(p, records_of(p, at))}}}')
         return "\n".join(lines) + "\n"
 
     def fetch_runs(self) -> list[tuple[dt.datetime, dt.date]]:
