@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import typer
 
+from orchestration.lib.months import month_range, parse_month
 from orchestration.lib.reference_query import mart_totals, reference_totals
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,7 +73,7 @@ def bench_scale(name: str, root: Path) -> dict:
         pipeline = mart_totals(con, APRIL)
     finally:
         con.close()
-    months = len(range((int(end[:4]) - int(start[:4])) * 12 + int(end[5:]) - int(start[5:]) + 1))
+    months = len(month_range(parse_month(start), parse_month(end)))
     return {"scale": name, "asn": asn, "months": months, "generate_s": gen_seconds, "total_s": total,
             "stages": stages, "plain_s": plain_seconds, "agree": plain == pipeline, "april": pipeline,
             "peak_rss_gib": peak_rss_gib}

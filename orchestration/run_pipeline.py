@@ -15,6 +15,7 @@ import dagster as dg
 from orchestration.lib.months import month_key, month_range, next_month
 from orchestration.lib.audit import ensure_audit_layout, record_run
 from orchestration.lib.raw_store import RawStore
+from orchestration.lib.skp_gates import skp_deadlines
 
 
 # The progress lines are the CLI's output; Dagster's own event log stays in the instance (and `make ui`).
@@ -143,11 +144,7 @@ SUMMARY_LABEL = {"raw/roster": "roster", "raw/attendance": "attendance", "raw/ki
 
 def skp_years_due(last_month) -> list[int]:
     """SKP years whose deadline falls on or before the end of the last month run (from the rule seed)."""
-    import csv
-    from orchestration.defs.dbt.project import DBT_PROJECT_DIR
-    with open(DBT_PROJECT_DIR / "seeds" / "rule_skp_gate.csv", newline="") as f:
-        gates = list(csv.DictReader(f))
-    return sorted({int(g["skp_year"]) for g in gates if g["deadline_date"] < next_month(last_month).isoformat()})
+    return sorted({year for deadline, year in skp_deadlines().items() if deadline < next_month(last_month)})
 
 
 def _summary(meta: dict[str, dict]) -> str:

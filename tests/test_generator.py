@@ -112,16 +112,17 @@ def test_roster_movement(default_city):
 
 
 def test_predikat_mix_mostly_baik_with_quarterly_and_gaps(default_city):
-    counts, periods, nips = {}, set(), 0
+    counts, periods, monthly_gaps = {}, set(), 0
     for line in (default_city / "siasn/rw-kinerjaperiodik/2025-04-03T0800.jsonl").read_text().splitlines():
         obj = json.loads(line)
-        nips += 1
         data = obj["body"]["data"]
         data = data["data"] if isinstance(data, dict) else (data or [])
         for r in data:
             counts[r["kuadranKinerjaNilai"]] = counts.get(r["kuadranKinerjaNilai"], 0) + 1
             periods.add(r["periodikNama"])
+        months = {r["bulanMulaiPenilaian"] for r in data if r["periodikNama"] == "BULANAN"}
+        monthly_gaps += bool(months) and months != {"1", "2", "3"}   # monthly-rated, yet a month is missing
     total = sum(counts.values())
     assert counts["2"] / total > 0.7
     assert periods == {"BULANAN", "TRIWULAN"}
-    assert total < nips * 3, "some people are not evaluated in some months"
+    assert monthly_gaps > 0, "some people are not evaluated in some months"

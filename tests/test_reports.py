@@ -2,6 +2,7 @@
 import csv
 import datetime as dt
 import io
+import json
 import subprocess
 import sys
 import zipfile
@@ -117,8 +118,9 @@ def test_explain_a_cpns_line_recomputes_by_hand(small_home):
     assert "STATUS-CPNS-AKTIF" in text and "Status factor 0.8000" in text
     assert f"= {rp(productivity)}" in text and f"= {rp(discipline)}" in text
     assert f"Gross = {rp(productivity)} + {rp(discipline)}" in text
-    as_json = explain(small_home, nip, month, "--json")
-    assert f'"productivity_amount": {productivity}' not in as_json and f'"amount": {productivity}' in as_json
+    as_json = json.loads(explain(small_home, nip, month, "--json"))
+    assert as_json["productivity"]["amount"] == productivity and as_json["discipline"]["amount"] == discipline
+    assert as_json["status_factor"]["rule"]["rule_id"] == "STATUS-CPNS-AKTIF"
 
 
 def test_runs_are_listed_with_their_audit_record(small_home):

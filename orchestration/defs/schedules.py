@@ -1,6 +1,5 @@
 """The monthly TPP run (the 6th, for the previous month), the yearly IPASN run (the day after an SKP
 deadline), and a sensor that ingests a payroll file as soon as it lands."""
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -8,8 +7,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.lib.skp_gates import skp_deadlines
+
 from .dbt.assets import dbt_models
-from .dbt.project import DBT_PROJECT_DIR
 from .ingest.assets import raw_attendance, raw_roster, raw_siasn
 from .partitions import monthly, yearly
 from .quality.assets import quality_gate
@@ -31,12 +31,6 @@ ipasn_job = dg.define_asset_job("ipasn_yearly", partitions_def=yearly, selection
 # The 6th at 06:00 WITA runs the month before (the last complete partition).
 monthly_schedule = dg.build_schedule_from_partitioned_job(monthly_tpp_job, day_of_month=6, hour_of_day=6,
                                                           minute_of_hour=0)
-
-
-def skp_deadlines() -> dict[dt.date, int]:
-    """Deadline day -> SKP year, from the rule seed (no date written here)."""
-    with open(DBT_PROJECT_DIR / "seeds" / "rule_skp_gate.csv", newline="") as f:
-        return {dt.date.fromisoformat(r["deadline_date"]): int(r["skp_year"]) for r in csv.DictReader(f)}
 
 
 @dg.schedule(job=ipasn_job, cron_schedule="0 7 * * *", execution_timezone=WITA,

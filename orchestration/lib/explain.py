@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from .money import rupiah
 from .nip import mask_nip
 
 
@@ -90,10 +91,6 @@ def explain_line(con, nip: str, period: dt.date) -> dict:
     }
 
 
-def _rp(n) -> str:
-    return "Rp " + f"{int(n):,}".replace(",", ".")
-
-
 def _cite(rule: dict | None) -> str:
     if not rule:
         return "(no rule row)"
@@ -107,7 +104,7 @@ def render_text(e: dict) -> str:
     out = [f"Payout line of NIP {e['nip']} for {e['month']} (records count up to the cutoff {e['cutoff_at']})", "",
            f"1. On the roster: {r['source']} - {r['opd']}, {r['jenis_pegawai']} {r['kedudukan']}, golongan {r['golongan']}, "
            f"kelas {r['kelas_jabatan']}, TMT {r['tmt']}.",
-           f"2. Basis for kelas {r['kelas_jabatan']}: {_rp(b['amount'])} {_cite(b['rule'])}",
+           f"2. Basis for kelas {r['kelas_jabatan']}: {rupiah(b['amount'])} {_cite(b['rule'])}",
            f"3. Status factor {e['status_factor']['factor']} {_cite(e['status_factor']['rule'])}",
            f"4. Shares: productivity {share_p}% {_cite(e['shares']['productivity'])}; discipline {share_d}% "
            f"{_cite(e['shares']['discipline'])}"]
@@ -124,8 +121,8 @@ def render_text(e: dict) -> str:
         out.append(f"   passed over: record {p['record_id']} fetched {p['fetched_at']} ({p['source_file']}:{p['source_line']}), "
                    f"predikat {p['predikat_code']}: {p['why']}")
     pr = e["productivity"]
-    out.append(f"6. Productivity {pr['pct']}% {_cite(pr['rule'])}: floor({_rp(b['amount'])} x {e['status_factor']['factor']} "
-               f"x {share_p}% x {pr['pct']}%) = {_rp(pr['amount'])}")
+    out.append(f"6. Productivity {pr['pct']}% {_cite(pr['rule'])}: floor({rupiah(b['amount'])} x {e['status_factor']['factor']} "
+               f"x {share_p}% x {pr['pct']}%) = {rupiah(pr['amount'])}")
     att = e["attendance"]
     if att["source"]:
         out.append(f"7. Attendance {att['source']}, {att['hari_kerja']} working days:")
@@ -136,23 +133,23 @@ def render_text(e: dict) -> str:
     else:
         out.append(f"7. No attendance row for the month: full deduction {_cite(att['missing_rule'])}")
     d = e["discipline"]
-    out.append(f"   Discipline: deduction {d['deduction_pct']}% (at most 100%): floor({_rp(b['amount'])} x "
-               f"{e['status_factor']['factor']} x {share_d}% x (100% - {d['deduction_pct']}%)) = {_rp(d['amount'])}")
-    out.append(f"8. Gross = {_rp(pr['amount'])} + {_rp(d['amount'])} = {_rp(f['gross_amount'])}")
+    out.append(f"   Discipline: deduction {d['deduction_pct']}% (at most 100%): floor({rupiah(b['amount'])} x "
+               f"{e['status_factor']['factor']} x {share_d}% x (100% - {d['deduction_pct']}%)) = {rupiah(d['amount'])}")
+    out.append(f"8. Gross = {rupiah(pr['amount'])} + {rupiah(d['amount'])} = {rupiah(f['gross_amount'])}")
     if e["skp_gate"]:
         out.append(f"9. {e['month']} is a deferred month for SKP {e['skp_gate']['skp_year']} {_cite(e['skp_gate'])}")
     for entry in e["ledger"]:
         if str(entry["deferred_period"])[:7] == e["month"]:
-            out.append(f"   Deferred {_rp(entry['deferred_amount'])}: no annual SKP {entry['skp_year']} seen by the deadline; "
+            out.append(f"   Deferred {rupiah(entry['deferred_amount'])}: no annual SKP {entry['skp_year']} seen by the deadline; "
                        + (f"released in {str(entry['release_period'])[:7]} after record {entry['skp_record_id']} was first "
                           f"fetched {entry['skp_first_seen_at']} ({entry['skp_source_file']}:{entry['skp_source_line']})"
                           if entry["release_period"] else "still open (not released)"))
         else:
-            out.append(f"   Released {_rp(entry['released_amount'])} deferred in {str(entry['deferred_period'])[:7]}: annual "
+            out.append(f"   Released {rupiah(entry['released_amount'])} deferred in {str(entry['deferred_period'])[:7]}: annual "
                        f"SKP {entry['skp_year']} record {entry['skp_record_id']} first fetched {entry['skp_first_seen_at']} "
                        f"({entry['skp_source_file']}:{entry['skp_source_line']})")
-    out.append(f"10. Payable = gross {_rp(f['gross_amount'])} - deferred {_rp(f['deferred_amount'])} + released "
-               f"{_rp(f['released_amount'])} = {_rp(f['payable_amount'])}")
+    out.append(f"10. Payable = gross {rupiah(f['gross_amount'])} - deferred {rupiah(f['deferred_amount'])} + released "
+               f"{rupiah(f['released_amount'])} = {rupiah(f['payable_amount'])}")
     out.append(f"    Reasons: {', '.join(e['reasons']) or 'none'}")
     return "\n".join(out)
 

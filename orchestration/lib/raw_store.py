@@ -14,6 +14,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .contract import ATTENDANCE_COUNT_COLUMNS
+
 TS = pa.timestamp("us", tz="UTC")
 PROVENANCE = [("_source_file", pa.string()), ("_source_line", pa.int32()), ("_file_sha256", pa.string()),
               ("fetched_at", TS)]
@@ -25,7 +27,7 @@ SCHEMAS: dict[str, pa.Schema] = {
                          ("opd_kode", pa.string()), ("opd_nama", pa.string()), ("tmt", pa.date32()),
                          ("rekening", pa.string()), *PROVENANCE]),
     "attendance": pa.schema([("period", pa.date32()), ("nip", pa.string()), ("hari_kerja", pa.int16()),
-                             *[(c, pa.int16()) for c in ("tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4", "tk")],
+                             *[(c, pa.int16()) for c in ATTENDANCE_COUNT_COLUMNS],
                              *PROVENANCE]),
     "siasn_response": pa.schema([("endpoint", pa.string()), ("nip", pa.string()), ("http_status", pa.int16()),
                                  ("n_records", pa.int32()), *PROVENANCE]),

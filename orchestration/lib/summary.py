@@ -7,6 +7,8 @@ from typing import Callable
 
 import duckdb
 
+from .money import thousands
+
 
 def warehouse_path(home: Path) -> Path:
     return Path(home) / "warehouse.duckdb"
@@ -57,15 +59,11 @@ MONTHLY_SQL = """
     group by period order by period"""
 
 
-def rupiah(n: int) -> str:
-    return f"{int(n):,}".replace(",", ".")
-
-
 def print_monthly_figures(con, months: list[dt.date], echo: Callable[[str], None]) -> None:
     rows = con.execute(MONTHLY_SQL, [months[0], months[-1]]).fetchall()
     echo("TPP per month (Rp; people paid = payable > 0):")
     echo(f"  {'month':<8} {'people':>6} {'paid':>6} {'gross':>16} {'deferred':>14} {'(n)':>4} "
          f"{'released':>14} {'(n)':>4} {'payable':>16} {'inconsistent':>12}")
     for m, rostered, paid, gross, deferred, n_def, released, n_rel, payable, inconsistent in rows:
-        echo(f"  {m:<8} {rostered:>6} {paid:>6} {rupiah(gross):>16} {rupiah(deferred):>14} {n_def:>4} "
-             f"{rupiah(released):>14} {n_rel:>4} {rupiah(payable):>16} {inconsistent:>12}")
+        echo(f"  {m:<8} {rostered:>6} {paid:>6} {thousands(gross):>16} {thousands(deferred):>14} {n_def:>4} "
+             f"{thousands(released):>14} {n_rel:>4} {thousands(payable):>16} {inconsistent:>12}")

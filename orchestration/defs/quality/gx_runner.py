@@ -45,35 +45,13 @@ class SuiteResult:
         return self.severity == CRITICAL and not self.success
 
 
-def _samples(suite: Suite, frame, column: str, config) -> list[str]:
-    """A few keys of failed rows (NIPs masked), computed from the batch itself."""
+def _samples(suite: Suite, frame, result: dict) -> list[str]:
+    """A few keys of failed rows (NIPs masked), as GX reports them; for a table-level expectation (row count),
+    the first rows of the batch."""
     key = suite.key_column
-    if key not in frame.columns:
-        return []
-    kwargs = config.kwargs
-    try:
-        if "value_set" in kwargs:
-            bad = frame[~frame[column].isin(kwargs["value_set"])]
-        elif "regex" in kwargs:
-            bad = frame[~frame[column].astype(str).str.match(kwargs["regex"])]
-        elif "column_A" in kwargs:
-            a, b = frame[kwargs["column_A"]], frame[kwargs["column_B"]]
-            bad = frame[~(a >= b)] if "or_equal" in kwargs else frame[~(a == b)]
-        elif "min_value" in kwargs or "max_value" in kwargs:
-            lo, hi = kwargs.get("min_value"), kwargs.get("max_value")
-            series = frame[column]
-            mask = series.isna() & False
-            if lo is not None:
-                mask |= series < lo
-            if hi is not None:
-                mask |= series > hi
-            bad = frame[mask]
-        else:
-            bad = frame
-    except (KeyError, TypeError):
-        return []
-    values = [str(v) for v in bad[key].head(3).tolist()]
-    return [mask_nip(v) if key == "nip" else v for v in values]
+    rows = result.get("partial_unexpected_index_list")
+    values = [r[key] for r in rows[:3]] if rows else (frame[key].head(3).tolist() if key in frame.columns else [])
+    return [mask_nip(str(v)) if key == "nip" else str(v) for v in values]
 
 
 def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, results_dir: Path) -> list[SuiteResult]:
@@ -87,7 +65,8 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
             params = {"period": period} if "$period" in suite.sql else {}
             frame = con.execute(suite.sql, params).df()
             validation = ctx.validation_definitions.get(suite.name).run(
-                batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT,
+                batch_parameters={"dataframe": frame},
+                result_format={**RESULT_FORMAT, "unexpected_index_column_names": [suite.key_column]},
                 run_id=RunIdentifier(run_name=f"{period:%Y-%m} {suite.name}", run_time=RUN_TIME))
             failures = []
             for r in validation.results:
@@ -96,10 +75,9 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
                 cfg = r.expectation_config
                 column = cfg.kwargs.get("column") or "/".join(
                     str(cfg.kwargs[k]) for k in ("column_A", "column_B") if k in cfg.kwargs)
-                count = (r.result or {}).get("unexpected_count")
-                if count is None:
-                    count = (r.result or {}).get("observed_value", 0)
-                failures.append(Failure(cfg.type, column, int(count or 0), _samples(suite, frame, cfg.kwargs.get("column"), cfg)))
+                result = r.result or {}
+                count = result.get("unexpected_count", result.get("observed_value", 0))
+                failures.append(Failure(cfg.type, column, int(count or 0), _samples(suite, frame, result)))
             results.append(SuiteResult(suite.name, suite.gates, suite.severity, bool(validation.success), len(frame),
                                        len(validation.results), failures))
     finally:

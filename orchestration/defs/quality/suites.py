@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 import great_expectations.expectations as gxe
 
+from orchestration.lib.contract import ATTENDANCE_COUNT_COLUMNS, JENIS_PEGAWAI, KEDUDUKAN, KELAS_JABATAN
+
 CRITICAL, WARNING = "critical", "warning"
-COUNTS = ["tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4", "tk"]
+COUNTS = ATTENDANCE_COUNT_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,10 @@ PAYROLL_INPUTS = Suite(
     """.replace("{counts}", ", ".join(f"attendance.{c}" for c in COUNTS)), "nip",
     [gxe.ExpectColumnValuesToMatchRegex(column="nip", regex=r"^\d{18}$"),
      _in("nip_birth_date_valid", [True]), _in("nip_tmt_valid", [True]),
-     _in("jenis_pegawai", ["PNS", "CPNS", "PPPK"]),
-     _in("kedudukan", ["AKTIF", "CLTN", "DIBERHENTIKAN_SEMENTARA", "MPP", "TUGAS_BELAJAR"]),
-     gxe.ExpectColumnValuesToBeBetween(column="kelas_jabatan", min_value=1, max_value=17),
+     _in("jenis_pegawai", list(JENIS_PEGAWAI)),
+     _in("kedudukan", list(KEDUDUKAN)),
+     gxe.ExpectColumnValuesToBeBetween(column="kelas_jabatan", min_value=KELAS_JABATAN.start,
+                                       max_value=KELAS_JABATAN.stop - 1),
      gxe.ExpectColumnValuesToBeBetween(column="roster_rows_for_nip", min_value=1, max_value=1),
      _in("has_attendance_row", [True]),
      *[gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in COUNTS],

@@ -53,10 +53,6 @@ def load_month(con, period: dt.date, gate_file: Path | None = None) -> MonthPayo
     return MonthPayout(period, cutoff, list(opds.values()), warnings)
 
 
-def rupiah(n) -> str:
-    return "Rp " + f"{int(n):,}".replace(",", ".")
-
-
 def mask_account(rekening: str | None) -> str:
     """Bank accounts leave the warehouse in full only in the bank-transfer CSV."""
     if not rekening:

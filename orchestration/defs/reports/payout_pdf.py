@@ -9,21 +9,22 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from orchestration.lib.money import thousands
+
 from .payout_data import MonthPayout, OpdPayout
 
 HEADERS = ["No", "NIP", "Nama", "Gol", "Kelas", "Predikat", "Bruto", "Ditunda", "Rapel", "Dibayar", "Ket."]
-NUMBER = lambda n: f"{int(n):,}".replace(",", ".")
 
 
 def _rows(opd: OpdPayout) -> list[list]:
     rows = [HEADERS]
     for line in opd.lines:
         rows.append([line["line_no"], line["nip"], line["nama"], line["golongan"], line["kelas_jabatan"],
-                     line["predikat_nama"] or "-", NUMBER(line["gross_amount"]), NUMBER(line["deferred_amount"]),
-                     NUMBER(line["released_amount"]), NUMBER(line["payable_amount"]),
+                     line["predikat_nama"] or "-", thousands(line["gross_amount"]), thousands(line["deferred_amount"]),
+                     thousands(line["released_amount"]), thousands(line["payable_amount"]),
                      (line["reasons"] or "").replace("_", " ").lower()[:40]])
-    rows.append(["", "", "JUMLAH", "", "", "", NUMBER(opd.total("gross_amount")), NUMBER(opd.total("deferred_amount")),
-                 NUMBER(opd.total("released_amount")), NUMBER(opd.total("payable_amount")), ""])
+    rows.append(["", "", "JUMLAH", "", "", "", thousands(opd.total("gross_amount")), thousands(opd.total("deferred_amount")),
+                 thousands(opd.total("released_amount")), thousands(opd.total("payable_amount")), ""])
     return rows
 
 
@@ -49,7 +50,7 @@ def write_opd_pdf(month: MonthPayout, opd: OpdPayout, path: Path) -> Path:
     signature.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
     story = [Paragraph(f"DAFTAR NOMINATIF TAMBAHAN PENGHASILAN PEGAWAI (TPP) BULAN {month.period:%m/%Y}", styles["Title"]),
              Paragraph(f"{opd.opd_kode} {opd.opd_nama} &nbsp;&middot;&nbsp; {len(opd.lines)} pegawai &nbsp;&middot;&nbsp; "
-                       f"dibayar Rp {NUMBER(opd.total('payable_amount'))}", styles["Normal"]),
+                       f"dibayar Rp {thousands(opd.total('payable_amount'))}", styles["Normal"]),
              Spacer(1, 4 * mm), table, Spacer(1, 8 * mm), signature]
     doc.build(story)
     return path
