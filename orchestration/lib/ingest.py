@@ -8,13 +8,15 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from .contract import SIASN_ENDPOINTS
-from .parse_payroll import parse_payroll_csv
-from .parse_siasn import parse_fetch_file
+import pyarrow as pa
+
+from .bulk_payroll import parse_payroll_bulk
+from .bulk_siasn import ENDPOINT_TABLE, iter_fetch_file
 from .quarantine import FILE_LEVEL_LINE, Rejection
-from .raw_store import RawStore, ingest_key, sha256_bytes
+from .raw_store import RawStore, ingest_key, sha256_file
 
 PAYROLL_SOURCES = ("roster", "attendance")
-SIASN_TABLES = {"rw-kinerjaperiodik": "kinerja_periodik", "rw-skp22": "skp_tahunan"}
+SIASN_TABLES = ENDPOINT_TABLE
 
 
 @dataclass(frozen=True)
@@ -47,22 +49,21 @@ def ingest_payroll(landing: Path, home: Path, source: str, period: dt.date) -> F
     path = Path(landing) / rel
     if not path.exists():
         return None
-    data = path.read_bytes()
-    sha = sha256_bytes(data)
+    sha = sha256_file(path)
     key = ingest_key(rel, sha)
     store = RawStore(home)
     store.ensure_layout()
     if not store.is_ingested(key):
-        parsed = parse_payroll_csv(source, rel, data)
-        rows = [{**r, "period": period, "_source_file": rel, "_file_sha256": sha, "fetched_at": None}
-                for r in parsed.rows]
+        parsed = parse_payroll_bulk(source, rel, path)
+        rows = _with_constants(parsed.rows, period=(period, pa.date32()), _source_file=(rel, pa.string()),
+                               _file_sha256=(sha, pa.string()), fetched_at=(None, pa.timestamp("us", tz="UTC")))
         store.write(source, key, rows)
         _write_quarantine(store, key, sha, parsed.rejections)
         quarantined = parsed.rows_quarantined
         manifest = {"ingest_key": key, "file_sha256": sha, "source": source, "source_file": rel, "period": period,
-                    "size_bytes": len(data), "lines_landed": parsed.lines_landed,
-                    "lines_accepted": len(rows), "lines_quarantined": quarantined,
-                    "records_landed": parsed.lines_landed, "records_accepted": len(rows),
+                    "size_bytes": path.stat().st_size, "lines_landed": parsed.lines_landed,
+                    "lines_accepted": rows.num_rows, "lines_quarantined": quarantined,
+                    "records_landed": parsed.lines_landed, "records_accepted": rows.num_rows,
                     "records_quarantined": quarantined,
                     "file_rejections": sum(r.source_line == FILE_LEVEL_LINE for r in parsed.rejections)}
         store.write("landed_file", key, [manifest])
@@ -84,26 +85,40 @@ def siasn_files(landing: Path) -> list[tuple[str, str]]:
 
 
 def ingest_siasn_file(landing: Path, home: Path, endpoint: str, rel: str) -> FileResult:
-    data = (Path(landing) / rel).read_bytes()
-    sha = sha256_bytes(data)
+    path = Path(landing) / rel
+    sha = sha256_file(path)
     key = ingest_key(rel, sha)
     store = RawStore(home)
     store.ensure_layout()
     if store.is_ingested(key):
         return _skipped(store, endpoint, rel, sha, key)
-    parsed = parse_fetch_file(endpoint, rel, data)
-    provenance = {"_source_file": rel, "_file_sha256": sha}
-    store.write("siasn_response", key, [{**r, "endpoint": endpoint, **provenance} for r in parsed.responses])
-    store.write(SIASN_TABLES[endpoint], key, [{**r, **provenance} for r in parsed.records])
-    _write_quarantine(store, key, sha, parsed.rejections)
+    provenance = {"_source_file": (rel, pa.string()), "_file_sha256": (sha, pa.string())}
+    rejections: list[Rejection] = []
+    counts = dict.fromkeys(("lines_landed", "lines_accepted", "records_landed", "records_accepted"), 0)
+    with store.writer("siasn_response", key) as responses, store.writer(SIASN_TABLES[endpoint], key) as records:
+        for n_lines, chunk in iter_fetch_file(endpoint, rel, path):   # a chunk at a time: memory stays bounded
+            responses(_with_constants(chunk.responses, endpoint=(endpoint, pa.string()), **provenance))
+            records(_with_constants(chunk.records, **provenance))
+            rejections.extend(chunk.rejections)
+            counts["lines_landed"] += n_lines
+            counts["lines_accepted"] += chunk.responses.num_rows
+            counts["records_landed"] += chunk.records_landed
+            counts["records_accepted"] += chunk.records.num_rows
+    _write_quarantine(store, key, sha, rejections)
     manifest = {"ingest_key": key, "file_sha256": sha, "source": endpoint, "source_file": rel, "period": None,
-                "size_bytes": len(data), "lines_landed": parsed.lines_landed,
-                "lines_accepted": len(parsed.responses), "lines_quarantined": parsed.lines_quarantined,
-                "records_landed": parsed.records_landed, "records_accepted": len(parsed.records),
-                "records_quarantined": parsed.records_quarantined,
-                "file_rejections": sum(r.source_line == FILE_LEVEL_LINE for r in parsed.rejections)}
+                "size_bytes": path.stat().st_size, **counts,
+                "lines_quarantined": sum(r.record_index < 0 and r.source_line != FILE_LEVEL_LINE for r in rejections),
+                "records_quarantined": sum(r.record_index >= 0 for r in rejections),
+                "file_rejections": sum(r.source_line == FILE_LEVEL_LINE for r in rejections)}
     store.write("landed_file", key, [manifest])
-    return FileResult(endpoint, rel, sha, False, manifest, tuple(parsed.rejections))
+    return FileResult(endpoint, rel, sha, False, manifest, tuple(rejections))
+
+
+def _with_constants(table: pa.Table, **columns: tuple[object, pa.DataType]) -> pa.Table:
+    """Provenance columns that hold one value for the whole file."""
+    for name, (value, type_) in columns.items():
+        table = table.append_column(pa.field(name, type_), pa.repeat(pa.scalar(value, type_), table.num_rows))
+    return table
 
 
 def _skipped(store: RawStore, source: str, rel: str, sha: str, key: str) -> FileResult:

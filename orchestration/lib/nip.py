@@ -48,3 +48,17 @@ def birth_date(nip: str) -> dt.date:
 
 def tmt_year_month(nip: str) -> tuple[int, str]:
     return int(nip[8:12]), nip[12:14]
+
+
+def nip_ok_sql(nip: str, jenis_pegawai: str | None = None) -> str:
+    """A DuckDB predicate that holds only where `nip_error` finds nothing (it may be stricter: such rows
+    go to the line parser, which decides). `nip` and `jenis_pegawai` are SQL expressions."""
+    year, month = f"try_cast(substr({nip}, 9, 4) as integer)", f"substr({nip}, 13, 2)"
+    pppk_month = f"{month} = '{PPPK_TMT_MONTH}'" + (f" and {jenis_pegawai} = 'PPPK'" if jenis_pegawai else "")
+    return (f"(regexp_full_match({nip}, '[0-9]{{18}}')"
+            f" and try_cast(substr({nip}, 1, 4) || '-' || substr({nip}, 5, 2) || '-' || substr({nip}, 7, 2) as date) is not null"
+            f" and try_cast(substr({nip}, 1, 4) as integer) between 1900 and 2100"
+            f" and {year} between 1950 and 2100"
+            f" and ({month} between '01' and '12' or ({pppk_month}))"
+            f" and {year} >= try_cast(substr({nip}, 1, 4) as integer) + 15"
+            f" and substr({nip}, 15, 1) in ('1', '2'))")

@@ -15,6 +15,8 @@ from .contract import (ATTENDANCE_COLUMNS, ATTENDANCE_COUNT_COLUMNS, GOLONGAN_PN
 from .nip import PPPK_TMT_MONTH, mask_nip, nip_error
 from .quarantine import FILE_LEVEL_LINE, Rejection
 
+MAX_DAYS_IN_MONTH = 31
+
 
 @dataclass
 class ParsedFile:
@@ -37,7 +39,7 @@ def _split_lines(data: bytes) -> list[bytes]:
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
-    return [ln[:-1] if ln.endswith(b"\r") else ln for ln in lines]
+    return lines
 
 
 def _int(row: dict, name: str, lo: int | None = None, hi: int | None = None) -> int:
@@ -102,71 +104,97 @@ def _roster_row(row: dict) -> dict:
 
 
 def _attendance_row(row: dict) -> dict:
-    out = {"nip": _nip(row), "hari_kerja": _int(row, "hari_kerja", 0, 31)}
+    out = {"nip": _nip(row), "hari_kerja": _int(row, "hari_kerja", 0, MAX_DAYS_IN_MONTH)}
     for name in ATTENDANCE_COUNT_COLUMNS:
-        out[name] = _int(row, name, 0, None)
+        out[name] = _int(row, name, 0, MAX_DAYS_IN_MONTH)   # one event per band and day at most
     return out
 
 
 PARSERS = {"roster": (ROSTER_COLUMNS, _roster_row), "attendance": (ATTENDANCE_COLUMNS, _attendance_row)}
 
 
+def read_header(rel_path: str, first_line: bytes) -> list[str]:
+    try:
+        header = next(csv.reader([first_line.decode("utf-8-sig")]))
+    except UnicodeDecodeError:
+        header = []
+    return [h.strip() for h in header]
+
+
+def missing_columns(source: str, header: list[str]) -> list[str]:
+    return [c for c in PARSERS[source][0] if c not in header]
+
+
+def missing_column_rejections(source: str, rel_path: str, missing: list[str], lines_landed: int) -> list[Rejection]:
+    columns = PARSERS[source][0]
+    out = [Rejection(source, rel_path, line_no, missing[0], "",
+                     f"column(s) {', '.join(missing)} missing from the header of {rel_path}; "
+                     f"re-export it with the columns {','.join(columns)}")
+           for line_no in range(2, lines_landed + 2)]
+    if not lines_landed:
+        out.append(Rejection(source, rel_path, FILE_LEVEL_LINE, missing[0], "",
+                             f"header lacks column(s) {', '.join(missing)}"))
+    return out
+
+
+def empty_file_rejection(source: str, rel_path: str) -> Rejection:
+    return Rejection(source, rel_path, FILE_LEVEL_LINE, "(file)", "",
+                     "file is empty (no header, no rows); ask payroll to re-deliver it")
+
+
+def parse_line(source: str, rel_path: str, header: list[str], line_no: int, raw: bytes) -> dict | Rejection:
+    """One physical data line (without its newline): the typed row, or why it is quarantined."""
+    if raw.endswith(b"\r"):
+        raw = raw[:-1]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Rejection(source, rel_path, line_no, "(encoding)", f"0x{raw[exc.start]:02X}",
+                         f"byte 0x{raw[exc.start]:02X} at position {exc.start + 1} is not UTF-8; "
+                         f"re-export {rel_path} as UTF-8")
+    values = next(csv.reader([text]), [])
+    if len(values) != len(header):
+        return Rejection(source, rel_path, line_no, "(row)", "", f"row has {len(values)} values, header has {len(header)}")
+    try:
+        return PARSERS[source][1](dict(zip(header, values)))
+    except RowError as err:
+        return Rejection(source, rel_path, line_no, err.field, err.value, err.message)
+
+
+def duplicate_rejection(source: str, rel_path: str, line_no: int, nip: str, lines: list[int]) -> Rejection:
+    # Which copy is right cannot be known here: none is paid until payroll re-delivers one.
+    return Rejection(source, rel_path, line_no, "nip", mask_nip(nip),
+                     f"NIP {mask_nip(nip)} appears on lines {', '.join(map(str, lines))}; "
+                     f"keep one row per person and re-deliver")
+
+
 def parse_payroll_csv(source: str, rel_path: str, data: bytes) -> ParsedFile:
-    columns, parse_row = PARSERS[source]
+    """The reference parser, a line at a time; `bulk_payroll` gives the same result vectorised."""
     out = ParsedFile()
     lines = _split_lines(data)
     if not lines:
-        out.rejections.append(Rejection(source, rel_path, FILE_LEVEL_LINE, "(file)", "",
-                                        "file is empty (no header, no rows); ask payroll to re-deliver it"))
+        out.rejections.append(empty_file_rejection(source, rel_path))
         return out
-    try:
-        header = next(csv.reader([lines[0].decode("utf-8-sig")]))
-    except UnicodeDecodeError:
-        header = []
-    header = [h.strip() for h in header]
+    header = read_header(rel_path, lines[0])
     out.lines_landed = len(lines) - 1
-    missing = [c for c in columns if c not in header]
+    missing = missing_columns(source, header)
     if missing:
-        for line_no in range(2, len(lines) + 1):
-            out.rejections.append(Rejection(
-                source, rel_path, line_no, missing[0], "",
-                f"column(s) {', '.join(missing)} missing from the header of {rel_path}; "
-                f"re-export it with the columns {','.join(columns)}"))
-        if not out.lines_landed:
-            out.rejections.append(Rejection(source, rel_path, FILE_LEVEL_LINE, missing[0], "",
-                                            f"header lacks column(s) {', '.join(missing)}"))
+        out.rejections.extend(missing_column_rejections(source, rel_path, missing, out.lines_landed))
         return out
     parsed: list[tuple[int, dict]] = []
     for line_no, raw in enumerate(lines[1:], start=2):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            out.rejections.append(Rejection(
-                source, rel_path, line_no, "(encoding)", f"0x{raw[exc.start]:02X}",
-                f"byte 0x{raw[exc.start]:02X} at position {exc.start + 1} is not UTF-8; "
-                f"re-export {rel_path} as UTF-8"))
-            continue
-        values = next(csv.reader([text]), [])
-        if len(values) != len(header):
-            out.rejections.append(Rejection(source, rel_path, line_no, "(row)", "",
-                                            f"row has {len(values)} values, header has {len(header)}"))
-            continue
-        row = dict(zip(header, values))
-        try:
-            parsed.append((line_no, parse_row(row)))
-        except RowError as err:
-            out.rejections.append(Rejection(source, rel_path, line_no, err.field, err.value, err.message))
+        result = parse_line(source, rel_path, header, line_no, raw)
+        if isinstance(result, Rejection):
+            out.rejections.append(result)
+        else:
+            parsed.append((line_no, result))
     by_nip: dict[str, list[int]] = defaultdict(list)
     for line_no, row in parsed:
         by_nip[row["nip"]].append(line_no)
     for line_no, row in parsed:
         seen = by_nip[row["nip"]]
         if len(seen) > 1:
-            # Which copy is right cannot be known here: none is paid until payroll re-delivers one.
-            out.rejections.append(Rejection(
-                source, rel_path, line_no, "nip", mask_nip(row["nip"]),
-                f"NIP {mask_nip(row['nip'])} appears on lines {', '.join(map(str, seen))}; "
-                f"keep one row per person and re-deliver"))
+            out.rejections.append(duplicate_rejection(source, rel_path, line_no, row["nip"], seen))
         else:
             out.rows.append({**row, "_source_line": line_no})
     return out

@@ -7,6 +7,7 @@ Every table folder holds an empty `_schema.parquet`, so dbt's globs match before
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -57,8 +58,9 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def sha256_file(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def ingest_key(rel_path: str, sha: str) -> str:
@@ -83,11 +85,21 @@ class RawStore:
     def is_ingested(self, key: str) -> bool:
         return self.path("landed_file", key).exists()
 
-    def write(self, table: str, key: str, rows: list[dict]) -> None:
-        data = pa.Table.from_pylist(rows, schema=SCHEMAS[table])
+    def write(self, table: str, key: str, rows: list[dict] | pa.Table) -> None:
+        with self.writer(table, key) as write:
+            write(rows)
+
+    @contextlib.contextmanager
+    def writer(self, table: str, key: str):
+        """Append batches (rows or Arrow tables) to one Parquet file, which appears only once complete."""
+        schema = SCHEMAS[table]
         target = self.path(table, key)
         tmp = target.with_suffix(".tmp")
-        pq.write_table(data, tmp)
+        with pq.ParquetWriter(tmp, schema) as out:
+            def write(rows: list[dict] | pa.Table) -> None:
+                data = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, schema=schema)
+                out.write_table(data.select(schema.names).cast(schema))
+            yield write
         tmp.replace(target)
 
     def read(self, table: str) -> pa.Table:

@@ -1,0 +1,236 @@
+"""Parse a SIASN fetch file (JSONL) at scale, a chunk of lines at a time, with bounded memory.
+
+Plain lines (printable ASCII, no backslash escapes) are parsed and checked by DuckDB's JSON functions; a line
+the SQL does not fully accept (bad JSON, a quirk it does not model, any record it doubts) goes whole to the
+reference parser `parse_siasn.parse_line`, which decides and words the quarantine. The SQL is only allowed
+to be stricter than the line parser, never looser, so the output equals `parse_fetch_file` exactly
+(tests/test_bulk_ingest.py). Duplicate JSON keys are declined: DuckDB reads the first, Python the last.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pyarrow as pa
+
+from .contract import PREDIKAT_CODES, RATING_CODES
+from .line_chunks import iter_line_chunks
+from .nip import nip_ok_sql
+from .parse_siasn import empty_fetch_rejection, parse_line
+from .quarantine import Rejection
+from .raw_store import SCHEMAS
+
+ENDPOINT_TABLE = {"rw-kinerjaperiodik": "kinerja_periodik", "rw-skp22": "skp_tahunan"}
+PROVENANCE = ("_source_file", "_file_sha256")
+
+
+def data_schema(table: str) -> pa.Schema:
+    return pa.schema([f for f in SCHEMAS[table] if f.name not in PROVENANCE and f.name != "endpoint"])
+
+
+def _distinct_keys(keys: str) -> str:
+    return f"len({keys}) = len(list_distinct({keys}))"
+
+
+def _value(text: str) -> str:
+    """A key's JSON text as parse_siasn sees it through str(): strings unquoted (plain lines hold no escapes),
+    numbers and literals as written, JSON null and a missing key as SQL NULL."""
+    return (f"(case when {text} is null or {text} = 'null' then null "
+            f"when left({text}, 1) = '\"' then substr({text}, 2, length({text}) - 2) else {text} end)")
+
+
+def _is_string(text: str) -> str:
+    return f"({text} is null or {text} = 'null' or left({text}, 1) = '\"')"
+
+
+class _Record:
+    """SQL over one record, its keys' JSON texts `e[i]` (one parse), mirroring parse_siasn._pick/_int/_code:
+    the same spellings in the same order."""
+
+    def __init__(self):
+        self.paths: list[str] = []
+
+    def text(self, key: str) -> str:
+        if key not in self.paths:
+            self.paths.append(key)
+        return f"e[{self.paths.index(key) + 1}]"
+
+    def v(self, key: str) -> str:
+        self.text(key)
+        return f"v_{self.paths.index(key) + 1}"
+
+    def int_ok(self, key: str, lo: int, hi: int) -> str:
+        v = self.v(key)
+        return f"(regexp_full_match({v}, '[0-9]{{1,4}}') and try_cast({v} as integer) between {lo} and {hi})"
+
+    def int_value(self, key: str, sql_type: str) -> str:
+        return f"try_cast({self.v(key)} as {sql_type})"
+
+    def picked(self, *keys: str) -> str:
+        return f"coalesce({', '.join(f'nullif({self.v(k)}, {chr(39)}{chr(39)})' for k in keys)})"
+
+    def code_ok(self, allowed: tuple[int, ...], *keys: str) -> str:
+        return f"({self.picked(*keys)} is null or {self.picked(*keys)} in ({', '.join(repr(str(a)) for a in allowed)}))"
+
+    def code_value(self, *keys: str) -> str:
+        return f"try_cast({self.picked(*keys)} as tinyint)"
+
+    def string_ok(self, *keys: str) -> str:
+        return " and ".join(_is_string(self.text(k)) for k in keys)
+
+    def string_value(self, *keys: str) -> str:
+        return f"coalesce({self.picked(*keys)}, '')"
+
+
+def _periodic_sql() -> str:
+    r = _Record()
+    start, end = (f"(case when {r.int_ok(y, 2000, 2100)} and {r.int_ok(m, 1, 12)} "
+                  f"then make_date({r.int_value(y, 'integer')}, {r.int_value(m, 'integer')}, 1) end)"
+                  for y, m in (("tahunMulaiPenilaian", "bulanMulaiPenilaian"), ("tahunSelesaiPenilaian", "bulanSelesaiPenilaian")))
+    ok = " and ".join([
+        f"({r.text('nip')} is null or (left({r.text('nip')}, 1) = '\"' and {r.v('nip')} = nip))",
+        r.int_ok("tahunMulaiPenilaian", 2000, 2100), r.int_ok("tahunSelesaiPenilaian", 2000, 2100),
+        r.int_ok("bulanMulaiPenilaian", 1, 12), r.int_ok("bulanSelesaiPenilaian", 1, 12), f"{end} >= {start}",
+        r.int_ok("tahun", 2000, 2100),
+        r.code_ok(RATING_CODES, "hasilKinerjaNilai"), r.code_ok(RATING_CODES, "perilakuKerjaNilai", "PerilakuKerjaNilai"),
+        r.code_ok(PREDIKAT_CODES, "kuadranKinerjaNilai", "KuadranKinerjaNilai"),
+        r.string_ok("id", "periodikNama", "penilaiNipNrp", "nipNrpPenilai", "unorId", "unorNama"),
+    ])
+    cols = ", ".join([
+        "nip", f"{r.string_value('id')} as record_id", f"{r.int_value('tahun', 'smallint')} as tahun",
+        f"{r.code_value('hasilKinerjaNilai')} as hasil_code",
+        f"{r.code_value('perilakuKerjaNilai', 'PerilakuKerjaNilai')} as perilaku_code",
+        f"{r.code_value('kuadranKinerjaNilai', 'KuadranKinerjaNilai')} as predikat_code",
+        f"{start} as period_start", f"{end} as period_end", f"{r.string_value('periodikNama')} as periodik_nama",
+        f"{r.string_value('penilaiNipNrp', 'nipNrpPenilai')} as penilai_nip",
+        f"{r.string_value('unorId')} as unor_id", f"{r.string_value('unorNama')} as unor_nama",
+    ])
+    return _records_sql(r, ok, cols)
+
+
+def _annual_sql() -> str:
+    r = _Record()
+    ok = " and ".join([
+        r.int_ok("tahun", 2000, 2100),
+        r.code_ok(RATING_CODES, "hasilKinerjaNilai"), r.code_ok(RATING_CODES, "PerilakuKerjaNilai", "perilakuKerjaNilai"),
+        r.code_ok(PREDIKAT_CODES, "KuadranKinerjaNilai", "kuadranKinerjaNilai"),
+        r.string_ok("id", "kuadranKinerja", "nipNrpPenilai", "penilaiNipNrp", "penilaiUnorNm", "statusPenilai"),
+    ])
+    cols = ", ".join([
+        "nip", f"{r.string_value('id')} as record_id", f"{r.int_value('tahun', 'smallint')} as tahun",
+        f"{r.code_value('hasilKinerjaNilai')} as hasil_code",
+        f"{r.code_value('PerilakuKerjaNilai', 'perilakuKerjaNilai')} as perilaku_code",
+        f"{r.code_value('KuadranKinerjaNilai', 'kuadranKinerjaNilai')} as predikat_code",
+        f"{r.string_value('kuadranKinerja')} as predikat_nama",
+        f"{r.string_value('nipNrpPenilai', 'penilaiNipNrp')} as penilai_nip",
+        f"{r.string_value('penilaiUnorNm')} as penilai_unor", f"{r.string_value('statusPenilai')} as status_penilai",
+    ])
+    return _records_sql(r, ok, cols)
+
+
+def _records_sql(r: _Record, ok: str, cols: str) -> str:
+    """One statement: every record typed, with `ok` saying whether the SQL vouches for it."""
+    paths = "[" + ", ".join(f"'$.\"{p}\"'" for p in r.paths) + "]"
+    values = ", ".join(f"{_value(f'e[{i}]')} as v_{i}" for i in range(1, len(r.paths) + 1))
+    return (f"select {cols}, fetched_at, line_no::integer as _source_line, idx::integer as _record_index, "
+            f"coalesce(left(rec, 1) = '{{' and {_distinct_keys('json_keys(rec)')} and {ok}, false) as ok "
+            f"from (select *, {values} from "
+            f"(select *, json_extract(rec, {paths})::varchar[] as e from "
+            "(select line_no, nip, fetched_at, unnest(recs) as rec, unnest(range(len(recs))) as idx from good_lines)))")
+
+
+def _lines_sql(endpoint: str) -> str:
+    """The envelope of each line, parsed once (key texts by json_extract over a list of paths)."""
+    env_paths = "['$.nip', '$.endpoint', '$.fetched_at', '$.http_status', '$.body']"
+    stamp = "'[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-](0[0-9]|1[0-4]):[0-5][0-9]'"
+    nip, at = _value("e[1]"), _value("e[3]")
+    return f"""
+    with parsed as (
+        select line_no, json_extract(line, {env_paths})::varchar[] as e, json_keys(line) as k
+        from lines where left(line, 1) = '{{' and json_valid(line)
+    ), body as (
+        select *, json_extract(e[5], ['$.code', '$.data'])::varchar[] as b, json_keys(e[5]) as bk from parsed
+        where left(e[5], 1) = '{{'
+    ), unwrapped as (
+        select *, case when left(b[2], 1) = '{{' then json_extract(b[2], '$.data') end as inner_data,
+                  case when left(b[2], 1) = '{{' then json_keys(b[2]) end as dk from body
+    ), valued as (
+        select *, {nip} as nip, {at} as fetched_text from unwrapped
+    ), envelope as (
+        select line_no, nip, try_strptime(fetched_text, '%Y-%m-%dT%H:%M:%S%z') as fetched_at,
+               coalesce(inner_data, b[2]) as d2,
+            coalesce({_distinct_keys('k')} and {_distinct_keys('bk')} and (dk is null or {_distinct_keys('dk')})
+              and left(e[1], 1) = '"' and {nip_ok_sql('nip')} and e[2] = '"{endpoint}"'
+              and left(e[3], 1) = '"' and regexp_full_match(fetched_text, {stamp})
+              and try_strptime(fetched_text, '%Y-%m-%dT%H:%M:%S%z') is not null and e[4] = '200'
+              and (b[1] is null or b[1] in ('1', '"1"')), false) as ok
+        from valued
+    )
+    select line_no, nip, fetched_at, case when d2 is null or d2 = 'null' then []::json[]
+                                          when left(d2, 1) = '{{' then [d2] else json_extract(d2, '$[*]') end as recs
+    from envelope where ok and (d2 is null or d2 = 'null' or left(d2, 1) in ('{{', '['))
+    """
+
+
+RECORDS_SQL = {"rw-kinerjaperiodik": _periodic_sql, "rw-skp22": _annual_sql}
+
+
+@dataclass
+class ChunkResult:
+    responses: pa.Table
+    records: pa.Table
+    rejections: list[Rejection] = field(default_factory=list)
+    records_landed: int = 0
+
+
+def _sorted(rows: list[pa.Table], keys: list[str]) -> pa.Table:
+    return pa.concat_tables(rows).sort_by([(k, "ascending") for k in keys])
+
+
+def _parse_chunk(con, endpoint: str, rel_path: str, chunk, lines_sql: str, records_sql: str) -> ChunkResult:
+    response_schema = data_schema("siasn_response")
+    record_schema = data_schema(ENDPOINT_TABLE[endpoint])
+    line_nos, plain = chunk.line_nos, chunk.plain
+    con.register("lines", pa.table({"line_no": pa.array(line_nos[plain]),
+                                    "line": chunk.lines.filter(pa.array(plain)).cast(pa.large_string())}))
+    con.execute(f"create or replace temp table good_lines as {lines_sql}")
+    con.unregister("lines")
+    con.execute(f"create or replace temp table checked as {records_sql}")
+    # A line with any record the SQL doubts goes whole to the line parser.
+    con.execute("delete from good_lines where line_no in (select _source_line from checked where not ok)")
+    responses = con.sql("select nip, fetched_at, 200::smallint as http_status, len(recs)::integer as n_records, "
+                        "line_no::integer as _source_line from good_lines").to_arrow_table()
+    records = con.sql("select * exclude (ok) from checked where _source_line in (select line_no from good_lines)").to_arrow_table()
+    accepted = set(responses.column("_source_line").to_pylist())
+    by_python = sorted(set(line_nos.tolist()) - accepted)
+    py_responses, py_records, rejections = [], [], []
+    first = chunk.first_line_no
+    for line_no in by_python:
+        response, recs, rejected = parse_line(endpoint, rel_path, line_no, chunk.lines[line_no - first].as_py())
+        if response is not None:
+            py_responses.append(response)
+        py_records.extend(recs)
+        rejections.extend(rejected)
+    responses = _sorted([responses.select(response_schema.names).cast(response_schema),
+                         pa.Table.from_pylist(py_responses, schema=response_schema)], ["_source_line"])
+    records = _sorted([records.select(record_schema.names).cast(record_schema),
+                       pa.Table.from_pylist(py_records, schema=record_schema)], ["_source_line", "_record_index"])
+    return ChunkResult(responses, records, rejections, int(pa.compute.sum(responses.column("n_records")).as_py() or 0))
+
+
+def iter_fetch_file(endpoint: str, rel_path: str, path: Path, con: duckdb.DuckDBPyConnection | None = None,
+                    chunk_bytes: int | None = None) -> Iterator[tuple[int, ChunkResult]]:
+    """(lines in the chunk, parsed chunk) for each chunk; an empty file yields one chunk holding its rejection."""
+    con = con or duckdb.connect()
+    lines_sql, records_sql = _lines_sql(endpoint), RECORDS_SQL[endpoint]()
+    kwargs = {"chunk_bytes": chunk_bytes} if chunk_bytes else {}
+    empty = True
+    for chunk in iter_line_chunks(path, extra_special=b"\\", **kwargs):
+        empty = False
+        yield len(chunk.lines), _parse_chunk(con, endpoint, rel_path, chunk, lines_sql, records_sql)
+    if empty:
+        yield 0, ChunkResult(data_schema("siasn_response").empty_table(),
+                             data_schema(ENDPOINT_TABLE[endpoint]).empty_table(),
+                             [empty_fetch_rejection(endpoint, rel_path)])
