@@ -14,8 +14,18 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pret
 def generate(landing: Path = typer.Option(..., help="landing folder to write"),
              asn: int = typer.Option(3532, help="civil servants on the 11 March 2025 snapshot"),
              from_: str = typer.Option("2025-01", "--from"), to: str = typer.Option("2025-06", "--to"),
-             seed: int = typer.Option(20250311), faults: bool = typer.Option(False, help="add one row of each bad-input class")):
+             seed: int = typer.Option(20250311), faults: bool = typer.Option(False, help="add one row of each bad-input class"),
+             bulk: bool = typer.Option(False, help="vectorised generator for province / national scale "
+                                                   "(regions the size of the demo city; no --faults)")):
     """Write a deterministic demo city (SIASN fetches and payroll files) into LANDING."""
+    if bulk:
+        if faults:
+            raise typer.BadParameter("--faults is only for the scripted demo city (without --bulk)")
+        from orchestration.demo.bulk_generator import generate_bulk
+        stats = generate_bulk(landing, asn, parse_month(from_), parse_month(to), seed)
+        typer.echo(f"bulk landing: {stats['people']:,} people in {stats['regions']} regions, {stats['months']} months, "
+                   f"{stats['files']} files -> {landing}")
+        return
     from orchestration.demo.generator import generate_city
     stats = generate_city(landing, asn, parse_month(from_), parse_month(to), seed, faults)
     typer.echo(f"demo city: {stats['people']} people, {stats['months']} months, {stats['files']} files -> {landing}")
@@ -25,11 +35,12 @@ def generate(landing: Path = typer.Option(..., help="landing folder to write"),
 def run(landing: Path = typer.Option(..., exists=True, file_okay=False),
         home: Path = typer.Option(..., help="warehouse home (raw/, warehouse.duckdb, reports/)"),
         from_: str = typer.Option(..., "--from"), to: str = typer.Option(..., "--to"),
-        docs: bool = typer.Option(True, help="generate dbt docs into <home>/reports/dbt_docs")):
+        docs: bool = typer.Option(True, help="generate dbt docs into <home>/reports/dbt_docs"),
+        documents: str = typer.Option("all", help="payout files: all (CSVs, XLSX, PDF per OPD) or csv (national scale)")):
     """Materialise every asset for the months FROM..TO, in month order; non-zero exit on any failure."""
     from orchestration.run_pipeline import run_pipeline
     ok = run_pipeline(landing.resolve(), home.resolve(), parse_month(from_), parse_month(to), echo=typer.echo,
-                      docs=docs)
+                      docs=docs, documents=documents)
     raise typer.Exit(0 if ok else 1)
 
 

@@ -68,19 +68,19 @@ def _metadata(result: dg.ExecuteInProcessResult) -> dict[str, dict]:
 
 
 def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], None] = print,
-                 instance: dg.DagsterInstance | None = None, docs: bool = True) -> bool:
+                 instance: dg.DagsterInstance | None = None, docs: bool = True, documents: str = "all") -> bool:
     started_at = dt.datetime.now(dt.timezone.utc)
     months = month_range(start, end)
     invocation = home / "audit" / "last_dbt_invocation.json"
     invocation.unlink(missing_ok=True)    # written by this run's dbt build only; a stale id must not be recorded
-    failed_step = _run_steps(landing, home, months, echo, instance, docs)
+    failed_step = _run_steps(landing, home, months, echo, instance, docs, documents)
     dbt_invocation_id = json.loads(invocation.read_text())["invocation_id"] if invocation.exists() else ""
     run_id = record_run(home, started_at, months, not failed_step, failed_step, dbt_invocation_id)
     echo(f"run {run_id} recorded in audit.pipeline_runs (`kinerja runs --home {home}`)")
     return not failed_step
 
 
-def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bool) -> str:
+def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bool, documents: str) -> str:
     """Every step in order; returns the label of the step that failed, or '' when all passed."""
     os.environ["KINERJA_LANDING"], os.environ["KINERJA_HOME"] = str(landing), str(home)
     from orchestration.defs.dbt.assets import dbt_models
@@ -94,7 +94,7 @@ def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bo
     RawStore(home).ensure_layout()
     ensure_audit_layout(home)
     instance = instance or _instance()
-    resources = {"paths": KinerjaPaths(landing=str(landing), home=str(home)), "dbt": dbt_resource()}
+    resources = {"paths": KinerjaPaths(landing=str(landing), home=str(home), documents=documents), "dbt": dbt_resource()}
     steps: list[tuple[str, list, str | None]] = [("ingest SIASN fetches", [raw_siasn], None)]
     steps += [(f"ingest payroll {month_key(m)}", [raw_roster, raw_attendance], month_key(m)) for m in months]
     steps += [("dbt build (rules, staging, facts, tests)", [dbt_models], None)]

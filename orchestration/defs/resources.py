@@ -9,6 +9,7 @@ import dagster as dg
 class KinerjaPaths(dg.ConfigurableResource):
     landing: str
     home: str
+    documents: str = "all"     # payout files: "all" (CSVs, XLSX, PDFs) or "csv" (national scale)
 
     @property
     def landing_dir(self) -> Path:
@@ -26,4 +27,5 @@ class KinerjaPaths(dg.ConfigurableResource):
 def paths_from_env() -> KinerjaPaths:
     repo = Path(__file__).resolve().parents[2]
     return KinerjaPaths(landing=dg.EnvVar("KINERJA_LANDING").get_value(str(repo / ".demo" / "landing")),
-                        home=dg.EnvVar("KINERJA_HOME").get_value(str(repo / ".demo" / "home")))
+                        home=dg.EnvVar("KINERJA_HOME").get_value(str(repo / ".demo" / "home")),
+                        documents=dg.EnvVar("KINERJA_DOCUMENTS").get_value("all"))

@@ -320,12 +320,13 @@ def attendance_sql(k: int):
                            f"where mm.m = {k} and mm.on_roster and p.i >= {lo} and p.i < {hi} order by p.i")
 
 
-def _fetch_line(endpoint: str, fetch_at: dt.datetime, records: str) -> str:
-    """`records`: a query with (i, start, json) of every record visible to the fetch at `at`."""
+def _fetch_line(endpoint: str, fetch_at: dt.datetime, records: str, only: str = "true") -> str:
+    """`records`: a query with (i, start, json) of every record visible to the fetch at `at`; `only`: which
+    rostered people this run asks for."""
     at = f"(timestamp '{_naive(fetch_at)}' + to_seconds(p.region_pos // 4))"
     return f"""
         with fetched as (select p.i, p.nip, {at} as at from person p join monthly mm using (i)
-                         where mm.m = @K@ and mm.on_roster and p.i >= @LO@ and p.i < @HI@),
+                         where mm.m = @K@ and mm.on_roster and p.i >= @LO@ and p.i < @HI@ and ({only})),
         recs as (select f.i, string_agg(r.json, ',' order by r.start) as joined from fetched f join ({records}) r on r.i = f.i
                  group by f.i)
         select '{{"nip":"' || f.nip || '","endpoint":"{endpoint}","fetched_at":"' || strftime(f.at, '%Y-%m-%dT%H:%M:%S')
@@ -352,8 +353,12 @@ def periodic_records_sql() -> str:
         from fetched f join periodic_full r on r.i = f.i where r.ready_at <= f.at"""
 
 
+def _seen_sql(seen_at: dict[int, dt.datetime]) -> str:
+    """When a person's annual SKP first shows in SIASN (NULL: never), from their SKP group."""
+    return "(case p.skp_group " + " ".join(f"when {g} then timestamp '{_naive(t)}'" for g, t in seen_at.items()) + " end)"
+
+
 def annual_records_sql(skp_year: int, seen_at: dict[int, dt.datetime]) -> str:
-    seen = " ".join(f"when {g} then timestamp '{_naive(t)}'" for g, t in seen_at.items())
     label = lambda col, names: f"({[names[c] for c in sorted(names)]!r})[{col}]"
     record = lambda year, h, b, k: (
         f"'{{\"id\":\"' || {_md5_uuid(f'{chr(39)}skp22|{chr(39)} || f.nip || {chr(39)}|{year}{chr(39)}')} || '\",\"tahun\":\"{year}\","
@@ -370,7 +375,7 @@ def annual_records_sql(skp_year: int, seen_at: dict[int, dt.datetime]) -> str:
         {base} where p.tmt_year <= {skp_year - 2}
         union all
         select f.i, date '{skp_year}-01-01', {record(skp_year, 'p.annual_h', 'p.annual_b', 'p.annual_k')}
-        {base} where (case p.skp_group {seen} end) <= f.at"""
+        {base} where {_seen_sql(seen_at)} <= f.at"""
 
 
 def generate_bulk(landing: Path, asn: int, start: dt.date, end: dt.date, seed: int = 20250311) -> dict:
@@ -406,14 +411,20 @@ def generate_bulk(landing: Path, asn: int, start: dt.date, end: dt.date, seed: i
     march = dt.date(2025, 3, 1)
     if march in months:
         runs += [(_naive(SNAPSHOT_AT), months.index(march)), (_naive(DEADLINE_FETCH_AT), months.index(march))]
+    previous_annual, previous_k = None, None
     for fetch_at, k in sorted(runs):
         stamp = fetch_at.strftime("%Y-%m-%dT%H%M")
-        for endpoint, records in (("rw-kinerjaperiodik", periodic_records_sql()),
-                                  ("rw-skp22", annual_records_sql(SKP_YEAR, seen_at))):
+        # After the first annual pull, ask only NIPs whose SKP was not yet in SIASN at the previous pull, and
+        # NIPs new on the roster: an operator's incremental pull, and what keeps a national landing in the GBs.
+        only_pending = ("true" if previous_annual is None else
+                        f"(p.first_m > {previous_k} or coalesce({_seen_sql(seen_at)} > timestamp '{previous_annual}', true))")
+        for endpoint, records, only in (("rw-kinerjaperiodik", periodic_records_sql(), "true"),
+                                        ("rw-skp22", annual_records_sql(SKP_YEAR, seen_at), only_pending)):
             if endpoint == "rw-kinerjaperiodik" and fetch_at.day != 3:
                 continue
-            template = _fetch_line(endpoint, fetch_at, records)
+            template = _fetch_line(endpoint, fetch_at, records, only)
             _write(con, landing / f"siasn/{endpoint}/{stamp}.jsonl", None,
                    lambda lo, hi: template.replace('@K@', str(k)).replace('@LO@', str(lo)).replace('@HI@', str(hi)), total)
             files += 1
+        previous_annual, previous_k = fetch_at, k
     return {"files": files, "people": total, "months": len(months), "regions": country.regions}

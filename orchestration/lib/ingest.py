@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .contract import SIASN_ENDPOINTS
-import pyarrow as pa
-
 from .bulk_payroll import parse_payroll_bulk
 from .bulk_siasn import ENDPOINT_TABLE, iter_fetch_file
 from .quarantine import FILE_LEVEL_LINE, Rejection
@@ -112,6 +114,20 @@ def ingest_siasn_file(landing: Path, home: Path, endpoint: str, rel: str) -> Fil
                 "file_rejections": sum(r.source_line == FILE_LEVEL_LINE for r in rejections)}
     store.write("landed_file", key, [manifest])
     return FileResult(endpoint, rel, sha, False, manifest, tuple(rejections))
+
+
+def ingest_siasn_files(landing: Path, home: Path, workers: int | None = None) -> list[FileResult]:
+    """Every fetch file, in `siasn_files` order; files are independent, so they are ingested by one process
+    per core (largest first), each still a chunk at a time."""
+    files = siasn_files(landing)
+    workers = min(len(files), workers or os.cpu_count() or 1)
+    if workers <= 1:
+        return [ingest_siasn_file(landing, home, endpoint, rel) for endpoint, rel in files]
+    RawStore(home).ensure_layout()
+    by_size = sorted(range(len(files)), key=lambda i: -(Path(landing) / files[i][1]).stat().st_size)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {i: pool.submit(ingest_siasn_file, landing, home, *files[i]) for i in by_size}
+        return [futures[i].result() for i in range(len(files))]
 
 
 def _with_constants(table: pa.Table, **columns: tuple[object, pa.DataType]) -> pa.Table:

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from orchestration.lib.ingest import FileResult, ingest_payroll, ingest_siasn_file, siasn_files
+from orchestration.lib.ingest import FileResult, ingest_payroll, ingest_siasn_files
 from orchestration.lib.months import parse_month
 
 from ..partitions import monthly
@@ -69,8 +69,7 @@ SIASN_KEYS = [dg.AssetKey(["raw", t]) for t in ("kinerja_periodik", "skp_tahunan
 )
 def raw_siasn(context: dg.AssetExecutionContext, paths: KinerjaPaths):
     """Every SIASN fetch file not yet ingested (keyed on its hash); fetches are append-only evidence."""
-    results = [ingest_siasn_file(paths.landing_dir, paths.home_dir, endpoint, rel)
-               for endpoint, rel in siasn_files(paths.landing_dir)]
+    results = ingest_siasn_files(paths.landing_dir, paths.home_dir)
     for r in results:
         for rejection in r.rejections:
             context.log.warning(str(rejection))

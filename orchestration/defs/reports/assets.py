@@ -38,7 +38,7 @@ def payout_report(context: dg.AssetExecutionContext, paths: KinerjaPaths):
         assert_gate_passed(paths, context.partition_key, con)
         out_dir = paths.home_dir / "reports" / context.partition_key
         files = write_payout_files(con, parse_month(context.partition_key), out_dir,
-                                   gate_file(paths, context.partition_key))
+                                   gate_file(paths, context.partition_key), paths.documents)
     finally:
         con.close()
     return dg.MaterializeResult(metadata={"folder": dg.MetadataValue.path(str(out_dir)), "files": len(files)})

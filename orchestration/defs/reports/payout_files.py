@@ -1,4 +1,10 @@
-"""All payout files of a month: XLSX workbook, a PDF per OPD, the payroll CSV and the bank CSV."""
+"""All payout files of a month: the payroll CSV and the bank CSV, and for people to sign (documents="all")
+the XLSX workbook and a PDF per OPD.
+
+The signable documents cost about a millisecond a line in Python (reportlab, xlsxwriter): fine for a city or a
+province, an hour for a national month. So a national platform runs with documents="csv" and each pemda renders
+its own signable files (`make bench` measures both).
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,12 +15,19 @@ from .payout_data import load_month
 from .payout_pdf import write_opd_pdf
 from .payout_xlsx import write_payout_xlsx
 
+DOCUMENTS = ("all", "csv")
 
-def write_payout_files(con, period: dt.date, out_dir: Path, gate_file: Path | None) -> list[Path]:
+
+def write_payout_files(con, period: dt.date, out_dir: Path, gate_file: Path | None, documents: str = "all") -> list[Path]:
+    if documents not in DOCUMENTS:
+        raise ValueError(f"documents must be one of {DOCUMENTS}, got {documents!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
+    csvs = write_payout_csvs(con, period, out_dir)
+    if documents == "csv":
+        return csvs
     month = load_month(con, period, gate_file)
     key = f"{period:%Y-%m}"
-    files = [write_payout_xlsx(month, out_dir / f"payout_{key}.xlsx"), *write_payout_csvs(month, out_dir)]
+    files = [write_payout_xlsx(month, out_dir / f"payout_{key}.xlsx"), *csvs]
     pdf_dir = out_dir / "pdf"
     pdf_dir.mkdir(exist_ok=True)
     for opd in month.opds:
