@@ -1,7 +1,9 @@
 """The bulk (DuckDB) parsers equal the reference line parsers exactly: same rows, same quarantine, same counts,
 on the faults city and on thousands of randomly mutated lines (bytes, quotes, spaces, codes, JSON shapes)."""
 import json
+import multiprocessing
 import random
+from concurrent.futures import ProcessPoolExecutor
 
 import pyarrow as pa
 import pytest
@@ -31,9 +33,9 @@ def assert_payroll_equal(source, rel, path):
     return ref
 
 
-def assert_fetch_equal(endpoint, rel, path, chunk_bytes=None):
+def assert_fetch_equal(endpoint, rel, path, chunk_bytes=None, pool=None):
     ref = parse_fetch_file(endpoint, rel, path.read_bytes())
-    chunks = list(iter_fetch_file(endpoint, rel, path, chunk_bytes=chunk_bytes))
+    chunks = list(iter_fetch_file(endpoint, rel, path, chunk_bytes=chunk_bytes, pool=pool))
     responses = pa.concat_tables([c.responses for _, c in chunks])
     records = pa.concat_tables([c.records for _, c in chunks])
     assert responses.equals(pa.Table.from_pylist(ref.responses, schema=data_schema("siasn_response")))
@@ -138,6 +140,9 @@ def test_mutated_fetch_lines_bulk_equals_reference(landing, tmp_path, endpoint):
     path.write_text("\n".join(out))     # no final newline: the last line still counts
     ref = assert_fetch_equal(endpoint, source.relative_to(landing).as_posix(), path, chunk_bytes=30_000)
     assert ref.records and ref.rejections and any(r.record_index >= 0 for r in ref.rejections)
+    # The chunks parsed by worker processes come back in file order, with the same result.
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert_fetch_equal(endpoint, source.relative_to(landing).as_posix(), path, chunk_bytes=30_000, pool=pool)
 
 
 def test_line_chunks_number_lines_like_split(tmp_path):

@@ -8,6 +8,8 @@ to be stricter than the line parser, never looser, so the output equals `parse_f
 """
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -220,16 +222,42 @@ def _parse_chunk(con, endpoint: str, rel_path: str, chunk, lines_sql: str, recor
     return ChunkResult(responses, records, rejections, int(pa.compute.sum(responses.column("n_records")).as_py() or 0))
 
 
+_worker_con: duckdb.DuckDBPyConnection | None = None
+
+
+def parse_chunk(endpoint: str, rel_path: str, chunk) -> ChunkResult:
+    """One chunk in a worker process (one DuckDB connection per process, reused)."""
+    global _worker_con
+    if _worker_con is None:
+        _worker_con = duckdb.connect(config={"threads": 1})
+        _worker_con.execute("set enable_progress_bar = false")
+    return _parse_chunk(_worker_con, endpoint, rel_path, chunk, _lines_sql(endpoint), RECORDS_SQL[endpoint]())
+
+
 def iter_fetch_file(endpoint: str, rel_path: str, path: Path, con: duckdb.DuckDBPyConnection | None = None,
-                    chunk_bytes: int | None = None) -> Iterator[tuple[int, ChunkResult]]:
-    """(lines in the chunk, parsed chunk) for each chunk; an empty file yields one chunk holding its rejection."""
-    con = con or duckdb.connect()
-    lines_sql, records_sql = _lines_sql(endpoint), RECORDS_SQL[endpoint]()
+                    chunk_bytes: int | None = None, pool: Executor | None = None,
+                    in_flight: int = 4) -> Iterator[tuple[int, ChunkResult]]:
+    """(lines in the chunk, parsed chunk) for each chunk, in file order; an empty file yields one chunk holding
+    its rejection. With a process pool, chunks are parsed in parallel (at most `in_flight` at a time)."""
     kwargs = {"chunk_bytes": chunk_bytes} if chunk_bytes else {}
     empty = True
-    for chunk in iter_line_chunks(path, extra_special=b"\\", **kwargs):
-        empty = False
-        yield len(chunk.lines), _parse_chunk(con, endpoint, rel_path, chunk, lines_sql, records_sql)
+    if pool is None:
+        con = con or duckdb.connect()
+        lines_sql, records_sql = _lines_sql(endpoint), RECORDS_SQL[endpoint]()
+        for chunk in iter_line_chunks(path, extra_special=b"\\", **kwargs):
+            empty = False
+            yield len(chunk.lines), _parse_chunk(con, endpoint, rel_path, chunk, lines_sql, records_sql)
+    else:
+        pending: deque = deque()
+        for chunk in iter_line_chunks(path, extra_special=b"\\", **kwargs):
+            empty = False
+            pending.append((len(chunk.lines), pool.submit(parse_chunk, endpoint, rel_path, chunk)))
+            if len(pending) >= in_flight:
+                n, future = pending.popleft()
+                yield n, future.result()
+        while pending:
+            n, future = pending.popleft()
+            yield n, future.result()
     if empty:
         yield 0, ChunkResult(data_schema("siasn_response").empty_table(),
                              data_schema(ENDPOINT_TABLE[endpoint]).empty_table(),

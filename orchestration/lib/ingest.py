@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +86,7 @@ def siasn_files(landing: Path) -> list[tuple[str, str]]:
     return out
 
 
-def ingest_siasn_file(landing: Path, home: Path, endpoint: str, rel: str) -> FileResult:
+def ingest_siasn_file(landing: Path, home: Path, endpoint: str, rel: str, pool: Executor | None = None) -> FileResult:
     path = Path(landing) / rel
     sha = sha256_file(path)
     key = ingest_key(rel, sha)
@@ -98,7 +98,7 @@ def ingest_siasn_file(landing: Path, home: Path, endpoint: str, rel: str) -> Fil
     rejections: list[Rejection] = []
     counts = dict.fromkeys(("lines_landed", "lines_accepted", "records_landed", "records_accepted"), 0)
     with store.writer("siasn_response", key) as responses, store.writer(SIASN_TABLES[endpoint], key) as records:
-        for n_lines, chunk in iter_fetch_file(endpoint, rel, path):   # a chunk at a time: memory stays bounded
+        for n_lines, chunk in iter_fetch_file(endpoint, rel, path, pool=pool):   # a chunk at a time: bounded memory
             responses(_with_constants(chunk.responses, endpoint=(endpoint, pa.string()), **provenance))
             records(_with_constants(chunk.records, **provenance))
             rejections.extend(chunk.rejections)
@@ -117,17 +117,14 @@ def ingest_siasn_file(landing: Path, home: Path, endpoint: str, rel: str) -> Fil
 
 
 def ingest_siasn_files(landing: Path, home: Path, workers: int | None = None) -> list[FileResult]:
-    """Every fetch file, in `siasn_files` order; files are independent, so they are ingested by one process
-    per core (largest first), each still a chunk at a time."""
+    """Every fetch file, in `siasn_files` order, each a chunk at a time; the chunks of a file are parsed by one
+    process per core (a national fetch file is one big file), and written in order."""
     files = siasn_files(landing)
-    workers = min(len(files), workers or os.cpu_count() or 1)
-    if workers <= 1:
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or not files:
         return [ingest_siasn_file(landing, home, endpoint, rel) for endpoint, rel in files]
-    RawStore(home).ensure_layout()
-    by_size = sorted(range(len(files)), key=lambda i: -(Path(landing) / files[i][1]).stat().st_size)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {i: pool.submit(ingest_siasn_file, landing, home, *files[i]) for i in by_size}
-        return [futures[i].result() for i in range(len(files))]
+        return [ingest_siasn_file(landing, home, endpoint, rel, pool) for endpoint, rel in files]
 
 
 def _with_constants(table: pa.Table, **columns: tuple[object, pa.DataType]) -> pa.Table:
