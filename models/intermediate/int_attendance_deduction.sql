@@ -1,4 +1,7 @@
 -- Discipline deduction per person and month: sum over attendance codes of count x rate (basis points).
+-- Column-wise, with the month's rates joined as one row: unpivoting (one row per code) made 50 million rows to
+-- group again for a national month, the slowest model of the build.
+{%- set codes = ['psw1', 'psw2', 'psw3', 'psw4', 'tk', 'tl1', 'tl2', 'tl3', 'tl4'] %}  {#- listed in code order #}
 with attendance as (
     select * from {{ ref('stg_payroll__attendance') }}
 ),
@@ -7,36 +10,44 @@ rates as (
     select * from {{ ref('rule_discipline_rate') }}
 ),
 
-per_code as (
-    unpivot attendance
-    on tl1, tl2, tl3, tl4, psw1, psw2, psw3, psw4, tk
-    into name attendance_code value occurrences
+months as (
+    select distinct period from attendance
 ),
 
-rated as (
+month_rates as (
     select
-        per_code.period,
-        per_code.nip,
-        per_code.hari_kerja,
-        per_code.attendance_code,
-        per_code.occurrences,
-        rates.rule_id,
-        {{ require(to_bp('rates.rate_pct'), "'no discipline rate for ' || per_code.attendance_code || ' in ' || per_code.period") }} as rate_bp,
-        per_code.source_file,
-        per_code.source_line
-    from per_code
+        months.period,
+        {%- for code in codes %}
+        max({{ to_bp('rates.rate_pct') }}) filter (where rates.attendance_code = '{{ code }}') as {{ code }}_bp,
+        max(rates.rule_id) filter (where rates.attendance_code = '{{ code }}') as {{ code }}_rule_id{{ ',' if not loop.last }}
+        {%- endfor %}
+    from months
     left join rates
-        on rates.attendance_code = per_code.attendance_code and {{ in_effect('rates', 'per_code.period') }}
+        on {{ in_effect('rates', 'months.period') }}
+    group by months.period
 )
 
 select
-    period,
-    nip,
-    any_value(hari_kerja) as hari_kerja,
-    cast(sum(occurrences * rate_bp) as bigint) as deduction_bp_raw,
-    list(rule_id order by rule_id) filter (where occurrences > 0) as discipline_rule_ids,
-    list(attendance_code || '=' || occurrences order by attendance_code) filter (where occurrences > 0) as attendance_counts,
-    any_value(source_file) as source_file,
-    any_value(source_line) as source_line
-from rated
-group by period, nip
+    attendance.period,
+    attendance.nip,
+    attendance.hari_kerja,
+    cast(
+        {%- for code in codes %}
+        attendance.{{ code }} * {{ require('month_rates.' ~ code ~ '_bp', "'no discipline rate for " ~ code ~ " in ' || attendance.period") }}{{ ' +' if not loop.last }}
+        {%- endfor %}
+        as bigint) as deduction_bp_raw,
+    nullif(list_sort(list_filter([
+        {%- for code in codes %}
+        case when attendance.{{ code }} > 0 then month_rates.{{ code }}_rule_id end{{ ',' if not loop.last }}
+        {%- endfor %}
+    ], lambda rule_id: rule_id is not null)), []) as discipline_rule_ids,
+    nullif(list_filter([
+        {%- for code in codes %}
+        case when attendance.{{ code }} > 0 then '{{ code }}=' || attendance.{{ code }} end{{ ',' if not loop.last }}
+        {%- endfor %}
+    ], lambda count_text: count_text is not null), []) as attendance_counts,
+    attendance.source_file,
+    attendance.source_line
+from attendance
+inner join month_rates
+    on month_rates.period = attendance.period

@@ -1,4 +1,8 @@
 -- Periodic evaluation records as fetched; the same record in the same fetch delivered twice is kept once.
+-- A table, not a view: the dedupe window over every fetched record would otherwise run again for each
+-- consumer and each data test (at national scale, tens of millions of records each time).
+{{ config(materialized='table') }}
+
 with source as (
     select * from {{ source('raw', 'kinerja_periodik') }}
 ),

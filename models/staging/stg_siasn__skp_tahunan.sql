@@ -1,4 +1,8 @@
 -- Annual SKP records as fetched. SIASN gives no completion date: the fetch time is the evidence.
+-- A table, not a view: the dedupe window over every fetched record would otherwise run again for each
+-- consumer and each data test (at national scale, tens of millions of records each time).
+{{ config(materialized='table') }}
+
 with source as (
     select * from {{ source('raw', 'skp_tahunan') }}
 ),

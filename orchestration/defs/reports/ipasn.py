@@ -80,7 +80,15 @@ def write_ipasn_reports(con, year: int, out_dir: Path) -> list[Path]:
     return [xlsx_path, csv_path, png_path]
 
 
+CHART_MAX_BARS = 40    # a readable chart; a province or the country has thousands of OPDs (all in the XLSX/CSV)
+
+
 def _chart(rows: list[dict], year: int, path: Path) -> None:
+    title = f"Predikat kinerja tahunan {year} per OPD (IPASN dimensi kinerja)"
+    if len(rows) > CHART_MAX_BARS:
+        total, opds = rows[-1], sorted(rows[:-1], key=lambda r: (-r["n_asn"], r["opd_kode"]))[: CHART_MAX_BARS - 1]
+        title += f"\n{len(opds)} largest of {len(rows) - 1:,} OPDs and the total; every OPD is in the XLSX and CSV"
+        rows = [*sorted(opds, key=lambda r: r["opd_kode"]), total]
     fig, ax = plt.subplots(figsize=(10, 8), dpi=100)
     labels = [f"{r['opd_kode']} {r['opd_nama'][:38]}" for r in rows]
     left = [0.0] * len(rows)
@@ -91,7 +99,7 @@ def _chart(rows: list[dict], year: int, path: Path) -> None:
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of ASN with an annual SKP")
-    ax.set_title(f"Predikat kinerja tahunan {year} per OPD (IPASN dimensi kinerja)")
+    ax.set_title(title)
     ax.tick_params(axis="y", labelsize=7)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize=8)
     fig.tight_layout()
