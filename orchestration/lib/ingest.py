@@ -116,12 +116,16 @@ def ingest_siasn_file(landing: Path, home: Path, endpoint: str, rel: str, pool: 
     return FileResult(endpoint, rel, sha, False, manifest, tuple(rejections))
 
 
+PARALLEL_FROM_BYTES = 256 * 1024 * 1024   # below this, starting worker processes costs more than it saves
+
+
 def ingest_siasn_files(landing: Path, home: Path, workers: int | None = None) -> list[FileResult]:
-    """Every fetch file, in `siasn_files` order, each a chunk at a time; the chunks of a file are parsed by one
-    process per core (a national fetch file is one big file), and written in order."""
+    """Every fetch file, in `siasn_files` order, each a chunk at a time. When there is a lot to read (a province
+    or the country), the chunks of a file are parsed by one process per core and written in order."""
     files = siasn_files(landing)
     workers = workers or os.cpu_count() or 1
-    if workers <= 1 or not files:
+    size = sum((Path(landing) / rel).stat().st_size for _, rel in files)
+    if workers <= 1 or size < PARALLEL_FROM_BYTES:
         return [ingest_siasn_file(landing, home, endpoint, rel) for endpoint, rel in files]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         return [ingest_siasn_file(landing, home, endpoint, rel, pool) for endpoint, rel in files]
