@@ -49,6 +49,21 @@ def test_rerunning_a_month_gives_byte_identical_files(small_home, tmp_path):
         assert original.read_bytes() == path.read_bytes(), path.name
 
 
+def test_csv_only_documents_write_the_same_two_csvs(small_home, tmp_path):
+    """`--documents csv` (national runs): the payroll and bank CSVs only, the same bytes as a full run's."""
+    con = duckdb.connect(str(small_home / "warehouse.duckdb"), read_only=True)
+    try:
+        files = write_payout_files(con, APRIL, tmp_path, None, documents="csv")
+        with pytest.raises(ValueError):
+            write_payout_files(con, APRIL, tmp_path, None, documents="pdf")
+    finally:
+        con.close()
+    assert sorted(p.name for p in files) == ["payout_2025-04.csv", "payout_2025-04_bank.csv"]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["payout_2025-04.csv", "payout_2025-04_bank.csv"]
+    for path in files:
+        assert path.read_bytes() == (small_home / "reports" / "2025-04" / path.name).read_bytes()
+
+
 def test_full_accounts_only_in_the_bank_csv(small_home):
     accounts = {r[0] for r in query(small_home, "select distinct rekening from staging.stg_payroll__roster")}
     bank = (small_home / "reports" / "2025-04" / "payout_2025-04_bank.csv").read_text()
