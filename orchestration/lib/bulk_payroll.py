@@ -16,18 +16,14 @@ import pyarrow as pa
 from .contract import (ATTENDANCE_COUNT_COLUMNS, GOLONGAN_PNS, GOLONGAN_PPPK, JENIS_JABATAN, JENIS_PEGAWAI,
                        KEDUDUKAN, KELAS_JABATAN)
 from .line_chunks import iter_line_chunks
-from .nip import nip_ok_sql
+from .nip import PPPK_TMT_MONTH, nip_ok_sql
 from .parse_payroll import (MAX_DAYS_IN_MONTH, PARSERS, duplicate_rejection, empty_file_rejection, parse_line, parse_payroll_csv,
                             read_header)
 from .quarantine import FILE_LEVEL_LINE, Rejection
-from .raw_store import SCHEMAS
-
-DATA_FIELDS = {"roster": [f for f in SCHEMAS["roster"].names if f not in ("period", "_source_file", "_file_sha256", "fetched_at")],
-               "attendance": [f for f in SCHEMAS["attendance"].names if f not in ("period", "_source_file", "_file_sha256", "fetched_at")]}
-
+from .raw_store import schema_without
 
 def _schema(source: str) -> pa.Schema:
-    return pa.schema([SCHEMAS[source].field(name) for name in DATA_FIELDS[source]])
+    return schema_without(source, "period", "_source_file", "_file_sha256", "fetched_at")
 
 
 def _in(expr: str, values) -> str:
@@ -51,12 +47,17 @@ def _roster_sql() -> str:
         _in(f["jenis_jabatan"], JENIS_JABATAN), _int_ok(f["kelas_jabatan"], 2, KELAS_JABATAN.start, KELAS_JABATAN.stop - 1),
         f"regexp_full_match({f['tmt']}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') and {tmt} is not null",
         f"year({tmt}) = try_cast(substr({f['nip']}, 9, 4) as integer)",
-        f"(substr({f['nip']}, 13, 2) = '21' or try_cast(substr({f['nip']}, 13, 2) as integer) = month({tmt}))",
+        f"(substr({f['nip']}, 13, 2) = '{PPPK_TMT_MONTH}' or try_cast(substr({f['nip']}, 13, 2) as integer) = month({tmt}))",
         *[f"length({f[c]}) > 0" for c in ("nama", "jabatan", "opd_kode", "opd_nama")],
         f"regexp_full_match({f['rekening']}, '[0-9]+')",
     ])
     typed = ", ".join(f"{f[c]} as {c}" if c not in ("kelas_jabatan", "tmt") else
                       (f"try_cast({f[c]} as smallint) as {c}" if c == "kelas_jabatan" else f"{tmt} as tmt") for c in cols)
+    return _checked(typed, ok)
+
+
+def _checked(typed: str, ok: str) -> str:
+    """Every plain line split on commas, typed, with `ok` saying whether the SQL vouches for it."""
     return f"select {typed}, line_no as _source_line, coalesce({ok}, false) as ok from (select line_no, string_split(line, ',') as f from lines)"
 
 
@@ -68,7 +69,7 @@ def _attendance_sql() -> str:
         _int_ok(f["hari_kerja"], 2, 0, MAX_DAYS_IN_MONTH), *[_int_ok(f[c], 2, 0, MAX_DAYS_IN_MONTH) for c in ATTENDANCE_COUNT_COLUMNS],
     ])
     typed = ", ".join(f"{f[c]} as {c}" if c == "nip" else f"try_cast({f[c]} as smallint) as {c}" for c in cols)
-    return f"select {typed}, line_no as _source_line, coalesce({ok}, false) as ok from (select line_no, string_split(line, ',') as f from lines)"
+    return _checked(typed, ok)
 
 
 SQL = {"roster": _roster_sql, "attendance": _attendance_sql}

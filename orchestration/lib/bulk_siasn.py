@@ -22,14 +22,11 @@ from .line_chunks import iter_line_chunks
 from .nip import nip_ok_sql
 from .parse_siasn import empty_fetch_rejection, parse_line
 from .quarantine import Rejection
-from .raw_store import SCHEMAS
+from .raw_store import schema_without
 
 ENDPOINT_TABLE = {"rw-kinerjaperiodik": "kinerja_periodik", "rw-skp22": "skp_tahunan"}
-PROVENANCE = ("_source_file", "_file_sha256")
-
-
 def data_schema(table: str) -> pa.Schema:
-    return pa.schema([f for f in SCHEMAS[table] if f.name not in PROVENANCE and f.name != "endpoint"])
+    return schema_without(table, "_source_file", "_file_sha256", "endpoint")
 
 
 def _distinct_keys(keys: str) -> str:

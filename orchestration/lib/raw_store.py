@@ -58,6 +58,11 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
+def schema_without(table: str, *added_at_ingest: str) -> pa.Schema:
+    """A raw table's columns as a parser produces them, before ingestion adds the per-file ones."""
+    return pa.schema([f for f in SCHEMAS[table] if f.name not in added_at_ingest])
+
+
 def sha256_file(path: Path) -> str:
     with open(path, "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
