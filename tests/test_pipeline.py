@@ -27,6 +27,19 @@ def test_dbt_build_args():
     assert dbt_build_args(full_refresh=True, exclude_unit_tests=False) == ["build", "--full-refresh"]
 
 
+def test_dbt_resource_skips_the_version_subprocess_but_reports_the_same_version():
+    import re
+    import subprocess
+    from orchestration.defs.dbt.project import dbt_executable, dbt_resource
+    out = subprocess.run([dbt_executable(), "--version"], capture_output=True, text=True).stdout
+    assert str(dbt_resource()._cli_version) == re.search(r"(\d+\.\d+\.\d+)", out).group(1)
+
+
+def test_the_home_keeps_dbt_partial_parse_state(small_home):
+    # the next build of this warehouse re-parses only changed files, not the whole project
+    assert (small_home / "dbt" / "partial_parse.msgpack").stat().st_size > 10_000
+
+
 def test_run_lands_every_person_and_month(small_home):
     out = (small_home / "run_stdout.txt").read_text()
     assert "[8/15] dbt build (rules, staging, facts, tests): ok" in out and "[15/15] IPASN report 2024: ok" in out

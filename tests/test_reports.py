@@ -147,4 +147,12 @@ def test_runs_are_listed_with_their_audit_record(small_home):
 
 def test_dbt_docs_and_data_docs_are_written(small_home):
     assert (small_home / "reports" / "dbt_docs" / "static_index.html").stat().st_size > 100_000
-    assert (small_home / "reports" / "data_docs" / "index.html").exists()
+    docs = small_home / "reports" / "data_docs"
+    # each month's gate renders only its own pages: every month and suite still has its page, linked from the index
+    from orchestration.defs.quality.suites import SUITES
+    pages = {p.relative_to(docs / "validations").parts[:2] for p in (docs / "validations").rglob("*.html")}
+    months = [f"2025-{m:02d}" for m in range(1, 7)]
+    assert pages == {(s.name, f"{m} {s.name}") for s in SUITES for m in months}
+    assert len(list((docs / "expectations").rglob("*.html"))) == len(SUITES)
+    index = (docs / "index.html").read_text()
+    assert all(f"{m} {s.name}" in index for s in SUITES for m in months)

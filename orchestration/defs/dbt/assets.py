@@ -1,13 +1,16 @@
 """dbt models as Dagster assets; dbt tests as asset checks; sources mapped onto the ingest assets."""
 
 import json
+import shutil
 from typing import Any, Mapping, Optional
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from ..resources import KinerjaPaths
-from .project import dbt_build_args, dbt_project
+from .project import DBT_PROJECT_DIR, dbt_build_args, dbt_project
+
+PARTIAL_PARSE = "partial_parse.msgpack"
 
 
 class KinerjaTranslator(DagsterDbtTranslator):
@@ -28,10 +31,30 @@ translator = KinerjaTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse")
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: KinerjaPaths):
     """One `dbt build` covers every month: facts are as-of each month's cutoff, so earlier months are stable."""
-    invocation = dbt.cli(dbt_build_args(), context=context)
+    target_path = DBT_PROJECT_DIR / "target" / f"dbt_models-{context.run.run_id[:8]}"
+    _restore_partial_parse(paths, target_path)
+    invocation = dbt.cli(dbt_build_args(), context=context, target_path=target_path)
     yield from invocation.stream()
+    _keep_partial_parse(paths, target_path)
     # the run audit log records which dbt invocation built the facts
     invocation_id = invocation.get_artifact("run_results.json")["metadata"]["invocation_id"]
     target = paths.home_dir / "audit" / "last_dbt_invocation.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps({"invocation_id": invocation_id}) + "\n")
+
+
+# dbt re-parses the whole project (about 6 s) when the profile differs from the one its partial-parse file was
+# written with, and the profile holds the warehouse path. So each warehouse home keeps its own partial-parse
+# file: a home's second build, and every monthly run after it, parses only what changed.
+def _restore_partial_parse(paths: KinerjaPaths, target_path) -> None:
+    kept = paths.home_dir / "dbt" / PARTIAL_PARSE
+    if kept.exists():
+        target_path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, target_path / PARTIAL_PARSE)
+
+
+def _keep_partial_parse(paths: KinerjaPaths, target_path) -> None:
+    written = target_path / PARTIAL_PARSE
+    if written.exists():
+        (paths.home_dir / "dbt").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(written, paths.home_dir / "dbt" / PARTIAL_PARSE)
