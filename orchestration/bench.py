@@ -54,7 +54,7 @@ def _timed(cmd: list[str], env: dict | None = None) -> tuple[float, str, float]:
     return time.monotonic() - t0, text, usage.ru_maxrss / 1024 / 1024
 
 
-def _delivered(landing: Path, staged: Path, month: dt.date) -> None:
+def stage_delivered(landing: Path, staged: Path, month: dt.date) -> None:
     """Link into `staged` the files delivered by the run for `month`: payroll up to the month, fetches before
     the run day."""
     run_day = next_month(month).replace(day=RUN_DAY)
@@ -99,7 +99,7 @@ def bench_scale(name: str, root: Path) -> dict:
     ranges = [(start, end)] if runs == "range" else [(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in months]
     per_run = []
     for first, last in ranges:
-        _delivered(landing, staged, parse_month(last))
+        stage_delivered(landing, staged, parse_month(last))
         typer.echo(f"  kinerja run {first}..{last} ...")
         seconds, out, rss = _timed([_kinerja(), "run", "--landing", str(staged), "--home", str(home), "--from", first,
                                     "--to", last, "--no-docs", "--documents", documents], env={"DAGSTER_HOME": ""})

@@ -36,11 +36,13 @@ def run(landing: Path = typer.Option(..., exists=True, file_okay=False),
         home: Path = typer.Option(..., help="warehouse home (raw/, warehouse.duckdb, reports/)"),
         from_: str = typer.Option(..., "--from"), to: str = typer.Option(..., "--to"),
         docs: bool = typer.Option(True, help="generate dbt docs into <home>/reports/dbt_docs"),
-        documents: str = typer.Option("all", help="payout files: all (CSVs, XLSX, PDF per OPD) or csv (national scale)")):
+        documents: str = typer.Option("all", help="payout files: all (CSVs, XLSX, PDF per OPD) or csv (national scale)"),
+        full_refresh: bool = typer.Option(False, help="rebuild the incremental SIASN staging tables from all raw "
+                                                      "files (only needed after raw files were removed)")):
     """Materialise every asset for the months FROM..TO, in month order; non-zero exit on any failure."""
     from orchestration.run_pipeline import run_pipeline
     ok = run_pipeline(landing.resolve(), home.resolve(), parse_month(from_), parse_month(to), echo=typer.echo,
-                      docs=docs, documents=documents)
+                      docs=docs, documents=documents, full_refresh=full_refresh)
     raise typer.Exit(0 if ok else 1)
 
 

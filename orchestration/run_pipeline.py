@@ -68,19 +68,21 @@ def _metadata(result: dg.ExecuteInProcessResult) -> dict[str, dict]:
 
 
 def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], None] = print,
-                 instance: dg.DagsterInstance | None = None, docs: bool = True, documents: str = "all") -> bool:
+                 instance: dg.DagsterInstance | None = None, docs: bool = True, documents: str = "all",
+                 full_refresh: bool = False) -> bool:
     started_at = dt.datetime.now(dt.timezone.utc)
     months = month_range(start, end)
     invocation = home / "audit" / "last_dbt_invocation.json"
     invocation.unlink(missing_ok=True)    # written by this run's dbt build only; a stale id must not be recorded
-    failed_step = _run_steps(landing, home, months, echo, instance, docs, documents)
+    failed_step = _run_steps(landing, home, months, echo, instance, docs, documents, full_refresh)
     dbt_invocation_id = json.loads(invocation.read_text())["invocation_id"] if invocation.exists() else ""
     run_id = record_run(home, started_at, months, not failed_step, failed_step, dbt_invocation_id)
     echo(f"run {run_id} recorded in audit.pipeline_runs (`kinerja runs --home {home}`)")
     return not failed_step
 
 
-def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bool, documents: str) -> str:
+def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bool, documents: str,
+               full_refresh: bool = False) -> str:
     """Every step in order; returns the label of the step that failed, or '' when all passed."""
     os.environ["KINERJA_LANDING"], os.environ["KINERJA_HOME"] = str(landing), str(home)
     from orchestration.defs.dbt.assets import dbt_models
@@ -107,9 +109,12 @@ def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bo
     for i, (label, assets, partition) in enumerate(steps, start=1):
         t0 = time.monotonic()
         # dbt's own console output goes to <home>/logs/run.log, so the terminal shows one line per step.
+        run_config = QUIET
+        if assets == [dbt_models]:
+            run_config = {**QUIET, "ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}}}
         with open(log_path, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
             result = dg.materialize(assets, partition_key=partition, resources=resources, instance=instance,
-                                    raise_on_error=False, tags={"kinerja/step": label}, run_config=QUIET)
+                                    raise_on_error=False, tags={"kinerja/step": label}, run_config=run_config)
         failures = _failures(result)
         seconds = time.monotonic() - t0
         if not result.success or failures:

@@ -16,3 +16,20 @@
         partition by nip, record_id, fetched_at order by source_file, source_line, record_index
     ) = 1
 {%- endmacro %}
+
+{#
+  The source rows to (re)deduplicate. In a full build: all of them. In an incremental build: the records of
+  fetch files (path and bytes) this table has not seen, together with every raw record under the same keys, so
+  the row kept for a key is the one a full build keeps (the first by file, line, record). Raw fetch files are
+  append-only; after removing raw files, rebuild with --full-refresh.
+#}
+{% macro fetched_records_to_dedupe(source_table) -%}
+    select * from {{ source('raw', source_table) }}
+    {% if is_incremental() %}
+    where (nip, record_id, fetched_at) in (
+        select nip, record_id, fetched_at
+        from {{ source('raw', source_table) }}
+        where (_source_file, _file_sha256) not in (select distinct source_file, file_sha256 from {{ this }})
+    )
+    {% endif %}
+{%- endmacro %}

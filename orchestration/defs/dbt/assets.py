@@ -28,12 +28,17 @@ translator = KinerjaTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
                                                                      enable_source_tests_as_checks=True))
 
 
+class DbtBuildConfig(dg.Config):
+    # the incremental staging tables from all raw files again: needed only after raw files were removed
+    full_refresh: bool = False
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse")
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: KinerjaPaths):
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: KinerjaPaths, config: DbtBuildConfig):
     """One `dbt build` covers every month: facts are as-of each month's cutoff, so earlier months are stable."""
     target_path = DBT_PROJECT_DIR / "target" / f"dbt_models-{context.run.run_id[:8]}"
     _restore_partial_parse(paths, target_path)
-    invocation = dbt.cli(dbt_build_args(), context=context, target_path=target_path)
+    invocation = dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context, target_path=target_path)
     yield from invocation.stream()
     _keep_partial_parse(paths, target_path)
     # the run audit log records which dbt invocation built the facts

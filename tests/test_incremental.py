@@ -1,0 +1,88 @@
+"""Monthly runs on a landing that grows as files are delivered end with the warehouse one run over all the
+files gives: the incremental SIASN staging tables keep the rows a full build keeps, and the facts of months
+already paid do not move when later fetches land."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from orchestration.bench import stage_delivered
+from orchestration.lib.months import parse_month
+
+KINERJA = str(Path(sys.executable).parent / "kinerja")
+COMPARED_SCHEMAS = ("staging", "intermediate", "marts")
+
+
+def _run(staged: Path, home: Path, first: str, last: str, *extra: str) -> None:
+    r = subprocess.run([KINERJA, "run", "--landing", str(staged), "--home", str(home), "--from", first, "--to", last,
+                        "--no-docs", "--documents", "csv", *extra],
+                       capture_output=True, text=True, env={**os.environ, "DAGSTER_HOME": ""})
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def _link_all(landing: Path, staged: Path) -> None:
+    for path in sorted(p for p in landing.rglob("*") if p.is_file()):
+        target = staged / path.relative_to(landing)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(path)
+
+
+def _differences(home_a: Path, home_b: Path) -> dict[str, tuple[int, int, int]]:
+    """Per table: (rows, rows only in a, rows only in b), as multisets."""
+    con = duckdb.connect()
+    con.execute(f"attach '{home_a / 'warehouse.duckdb'}' as a (read_only)")
+    con.execute(f"attach '{home_b / 'warehouse.duckdb'}' as b (read_only)")
+    tables = con.execute("select table_schema, table_name from information_schema.tables where table_catalog = 'a' "
+                         f"and table_schema in {COMPARED_SCHEMAS} order by all").fetchall()
+    out = {}
+    for schema, table in tables:
+        a, b = f"a.{schema}.{table}", f"b.{schema}.{table}"
+        out[f"{schema}.{table}"] = tuple(con.execute(
+            f"select (select count(*) from {a}), (select count(*) from (from {a} except all from {b})), "
+            f"(select count(*) from (from {b} except all from {a}))").fetchone())
+    return out
+
+
+def test_monthly_runs_equal_one_run_over_all_files(small_landing, small_home, tmp_path):
+    staged, home = tmp_path / "landing", tmp_path / "home"
+    stage_delivered(small_landing, staged, parse_month("2025-03"))     # what the April 6th run had
+    _run(staged, home, "2025-01", "2025-03")
+    before = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    q1 = before.execute("select * from marts.fct_tpp_entitlement order by nip, period").fetchall()
+    files_seen = before.execute("select count(distinct source_file) from staging.stg_siasn__kinerja_periodik").fetchone()[0]
+    before.close()
+    _link_all(small_landing, staged)                                   # every later delivery
+    _run(staged, home, "2025-04", "2025-06")
+
+    differences = _differences(small_home, home)
+    assert {"staging.stg_siasn__kinerja_periodik", "staging.stg_siasn__skp_tahunan",
+            "marts.fct_tpp_entitlement"} <= set(differences)
+    assert {t: d for t, d in differences.items() if d[1] or d[2]} == {}
+    assert differences["staging.stg_siasn__kinerja_periodik"][0] > 1000
+    # the second build really was incremental over new fetch files, and the first quarter's facts did not move
+    after = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    assert after.execute("select count(distinct source_file) from staging.stg_siasn__kinerja_periodik").fetchone()[0] > files_seen
+    assert after.execute("select * from marts.fct_tpp_entitlement where period < '2025-04-01' "
+                         "order by nip, period").fetchall() == q1
+    after.close()
+
+
+def test_full_refresh_rebuilds_the_staging_tables(small_landing, small_home, tmp_path):
+    """After raw files are removed, --full-refresh drops their records; an incremental build would keep them."""
+    import shutil
+    home = tmp_path / "home"
+    shutil.copytree(small_home, home, ignore=shutil.ignore_patterns("reports"))
+    raw = sorted((home / "raw" / "kinerja_periodik").glob("[!_]*.parquet"))
+    removed = duckdb.connect().execute(f"select count(*) from read_parquet('{raw[-1]}')").fetchone()[0]
+    assert removed > 0
+    raw[-1].unlink()
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    total = con.execute("select count(*) from staging.stg_siasn__kinerja_periodik").fetchone()[0]
+    con.close()
+    _run(small_landing, home, "2025-06", "2025-06", "--full-refresh")
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    assert con.execute("select count(*) from staging.stg_siasn__kinerja_periodik").fetchone()[0] < total
+    con.close()
