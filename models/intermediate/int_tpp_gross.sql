@@ -17,7 +17,16 @@ months as (select * from {{ ref('int_payroll_months') }}),
 
 ruled as (
     select
-        roster.*,
+        -- only the roster columns the facts use: 11 M rows a national April, so names, accounts and other
+        -- descriptive columns stay out (they are read from the roster where a report shows them)
+        roster.period,
+        roster.nip,
+        roster.jenis_pegawai,
+        roster.kedudukan,
+        roster.kelas_jabatan,
+        roster.opd_kode,
+        roster.source_file,
+        roster.source_line,
         {{ require('basis.amount', "'no basic TPP for kelas ' || roster.kelas_jabatan || ' in ' || roster.period") }} as basis_amount,
         basis.rule_id as basis_rule_id,
         {{ require(to_bp('status.factor_pct'), "'no status factor for ' || roster.jenis_pegawai || '/' || roster.kedudukan || ' in ' || roster.period") }} as factor_bp,

@@ -18,17 +18,28 @@ people as (
     group by nip
 ),
 
+first_seen as (
+    -- one arg_min picks the whole first record (one aggregate instead of three over every fetched record)
+    select
+        nip,
+        tahun,
+        arg_min({'fetched_at': fetched_at, 'record_id': record_id, 'source_file': source_file,
+                 'source_line': source_line},
+                (fetched_at, source_file, source_line, record_index)) as first_record
+    from {{ ref('stg_siasn__skp_tahunan') }}
+    where predikat_code is not null
+    group by nip, tahun
+),
+
 annual as (
     select
         nip,
         tahun,
-        min(fetched_at) as first_seen_at,
-        arg_min(record_id, (fetched_at, source_file, source_line)) as first_seen_record_id,
-        arg_min(source_file, (fetched_at, source_file, source_line)) as first_seen_source_file,
-        arg_min(source_line, (fetched_at, source_file, source_line)) as first_seen_source_line
-    from {{ ref('stg_siasn__skp_tahunan') }}
-    where predikat_code is not null
-    group by nip, tahun
+        first_record.fetched_at as first_seen_at,
+        first_record.record_id as first_seen_record_id,
+        first_record.source_file as first_seen_source_file,
+        first_record.source_line as first_seen_source_line
+    from first_seen
 )
 
 select
