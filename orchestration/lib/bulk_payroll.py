@@ -22,6 +22,7 @@ from .parse_payroll import (MAX_DAYS_IN_MONTH, PARSERS, duplicate_rejection, emp
 from .quarantine import FILE_LEVEL_LINE, Rejection
 from .raw_store import schema_without
 
+
 def _schema(source: str) -> pa.Schema:
     return schema_without(source, "period", "_source_file", "_file_sha256", "fetched_at")
 

@@ -51,15 +51,17 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: Ki
 # dbt re-parses the whole project (about 6 s) when the profile differs from the one its partial-parse file was
 # written with, and the profile holds the warehouse path. So each warehouse home keeps its own partial-parse
 # file: a home's second build, and every monthly run after it, parses only what changed.
+def _kept_partial_parse(paths: KinerjaPaths):
+    return paths.home_dir / "dbt" / PARTIAL_PARSE
+
+
 def _restore_partial_parse(paths: KinerjaPaths, target_path) -> None:
-    kept = paths.home_dir / "dbt" / PARTIAL_PARSE
-    if kept.exists():
+    if _kept_partial_parse(paths).exists():
         target_path.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(kept, target_path / PARTIAL_PARSE)
+        shutil.copyfile(_kept_partial_parse(paths), target_path / PARTIAL_PARSE)
 
 
 def _keep_partial_parse(paths: KinerjaPaths, target_path) -> None:
-    written = target_path / PARTIAL_PARSE
-    if written.exists():
-        (paths.home_dir / "dbt").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(written, paths.home_dir / "dbt" / PARTIAL_PARSE)
+    if (target_path / PARTIAL_PARSE).exists():
+        _kept_partial_parse(paths).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target_path / PARTIAL_PARSE, _kept_partial_parse(paths))

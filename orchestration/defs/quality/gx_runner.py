@@ -9,6 +9,7 @@ import duckdb
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
+from orchestration.lib.months import month_key
 from orchestration.lib.nip import mask_nip
 
 from .gx_project import RESULT_FORMAT, get_context
@@ -91,4 +92,4 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
 
 
 def run_name(period: dt.date, suite: Suite) -> str:
-    return f"{period:%Y-%m} {suite.name}"
+    return f"{month_key(period)} {suite.name}"
