@@ -102,3 +102,29 @@ def test_identical_files_of_two_months_stay_two_deliveries(tmp_path):
     assert a.file_sha256 == b.file_sha256 and not b.skipped
     periods = RawStore(home).read("roster")["period"].to_pylist()
     assert periods.count(JAN) == 40 and periods.count(dt.date(2025, 2, 1)) == 40
+
+
+def test_a_landing_file_is_hashed_again_only_when_it_changed(tmp_path, monkeypatch):
+    import hashlib
+    import os
+    import time
+
+    from orchestration.lib import raw_store
+
+    store = RawStore(tmp_path / "home")
+    landing = tmp_path / "2025-04.csv"
+    landing.write_bytes(b"nip,x\n1,2\n")
+    assert store.file_sha256(landing) == hashlib.sha256(b"nip,x\n1,2\n").hexdigest()
+
+    def must_not_hash(path):
+        raise AssertionError(f"{path} was hashed again although it did not change")
+    monkeypatch.setattr(raw_store, "sha256_file", must_not_hash)
+    assert store.file_sha256(landing) == hashlib.sha256(b"nip,x\n1,2\n").hexdigest()
+
+    # same size, same modification time put back: the inode change time still moves, so it is hashed again
+    before = landing.stat()
+    time.sleep(0.05)    # past the file system's timestamp tick (a few ms)
+    landing.write_bytes(b"nip,x\n1,3\n")
+    os.utime(landing, ns=(before.st_atime_ns, before.st_mtime_ns))
+    monkeypatch.undo()
+    assert store.file_sha256(landing) == hashlib.sha256(b"nip,x\n1,3\n").hexdigest()

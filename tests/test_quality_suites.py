@@ -83,3 +83,21 @@ def test_each_critical_expectation_fails_on_a_batch_built_to_break_it(ctx, suite
         assert any(t == expectation.expectation_type and
                    all(k.get(x) == kwargs.get(x) for x in ("column", "column_A", "column_B") for k in [kw])
                    for t, kw in failed), f"{suite.name}: {expectation.expectation_type} {kwargs} did not fail"
+
+
+@pytest.mark.parametrize("nullable", [False, True], ids=["int32", "Int32 with a null"])
+def test_widened_integer_columns_give_the_same_verdicts(ctx, nullable):
+    """DuckDB hands narrow integer columns (SMALLINT, INTEGER; nullable when a left join misses) to pandas; the
+    gate widens them so GX compares whole columns at once. Every expectation must judge both frames alike."""
+    from orchestration.defs.quality.gx_runner import _widened
+    suite = next(s for s in SUITES if s.name == "payroll_inputs")
+    good = GOOD[suite.name]
+    narrow = ["kelas_jabatan", "hari_kerja", *COUNTS]
+    rows = [good, *(break_row(good, e.configuration.kwargs) for e in suite.build())]
+    if nullable:
+        rows.append({**good, "nip": "198609262015051002", "hari_kerja": None, "tl1": None})
+    frame = pd.DataFrame(rows).astype({c: "Int32" if nullable else "int32" for c in narrow})
+    verdicts = [[(r.expectation_config.kwargs.get("column"), r.success, r.result.get("unexpected_count"))
+                 for r in validate(ctx, suite, f).results] for f in (frame, _widened(frame))]
+    assert verdicts[0] == verdicts[1]
+    assert sum(not ok for _, ok, _ in verdicts[1]) == len(suite.build())   # each broken row fails its expectation

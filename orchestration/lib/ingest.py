@@ -15,7 +15,7 @@ from .contract import SIASN_ENDPOINTS
 from .bulk_payroll import parse_payroll_bulk
 from .bulk_siasn import ENDPOINT_TABLE, iter_fetch_file
 from .quarantine import FILE_LEVEL_LINE, Rejection
-from .raw_store import RawStore, ingest_key, sha256_file
+from .raw_store import RawStore, ingest_key
 
 PAYROLL_SOURCES = ("roster", "attendance")
 SIASN_TABLES = ENDPOINT_TABLE
@@ -51,9 +51,9 @@ def ingest_payroll(landing: Path, home: Path, source: str, period: dt.date) -> F
     path = Path(landing) / rel
     if not path.exists():
         return None
-    sha = sha256_file(path)
-    key = ingest_key(rel, sha)
     store = RawStore(home)
+    sha = store.file_sha256(path)
+    key = ingest_key(rel, sha)
     store.ensure_layout()
     if not store.is_ingested(key):
         parsed = parse_payroll_bulk(source, rel, path)
@@ -88,9 +88,9 @@ def siasn_files(landing: Path) -> list[tuple[str, str]]:
 
 def ingest_siasn_file(landing: Path, home: Path, endpoint: str, rel: str, pool: Executor | None = None) -> FileResult:
     path = Path(landing) / rel
-    sha = sha256_file(path)
-    key = ingest_key(rel, sha)
     store = RawStore(home)
+    sha = store.file_sha256(path)
+    key = ingest_key(rel, sha)
     store.ensure_layout()
     if store.is_ingested(key):
         return _skipped(store, endpoint, rel, sha, key)

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from orchestration.lib.worker_pool import worker_pool
+
 from .payout_csv import write_payout_csvs
 from .payout_data import load_month
 from .payout_pdf import write_opd_pdf
 from .payout_xlsx import write_payout_xlsx
 
 DOCUMENTS = ("all", "csv")
+RENDERERS = ("orchestration.defs.reports.payout_pdf", "orchestration.defs.reports.payout_xlsx")
 
 
 def write_payout_files(con, period: dt.date, out_dir: Path, gate_file: Path | None, documents: str = "all") -> list[Path]:
@@ -27,9 +30,17 @@ def write_payout_files(con, period: dt.date, out_dir: Path, gate_file: Path | No
         return csvs
     month = load_month(con, period, gate_file)
     key = f"{period:%Y-%m}"
-    files = [write_payout_xlsx(month, out_dir / f"payout_{key}.xlsx"), *csvs]
     pdf_dir = out_dir / "pdf"
     pdf_dir.mkdir(exist_ok=True)
-    for opd in month.opds:
-        files.append(write_opd_pdf(month, opd, pdf_dir / f"payout_{key}_{opd.opd_kode}.pdf"))
-    return files
+    # The workbook and the PDFs are independent files: rendered on every core (each file's bytes do not depend
+    # on where it was rendered), listed in the same order.
+    jobs = [(write_payout_xlsx, month, out_dir / f"payout_{key}.xlsx")]
+    jobs += [(write_opd_pdf, period, opd, pdf_dir / f"payout_{key}_{opd.opd_kode}.pdf") for opd in month.opds]
+    pool = worker_pool(RENDERERS)
+    documents = list(pool.map(_render, jobs) if pool else map(_render, jobs))
+    return [documents[0], *csvs, *documents[1:]]
+
+
+def _render(job: tuple) -> Path:
+    render, *args = job
+    return render(*args)

@@ -1,6 +1,7 @@
 """One printable PDF per OPD: the daftar nominatif with totals and a signature block."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -11,7 +12,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from orchestration.lib.money import thousands
 
-from .payout_data import MonthPayout, OpdPayout
+from .payout_data import OpdPayout
 
 HEADERS = ["No", "NIP", "Nama", "Gol", "Kelas", "Predikat", "Bruto", "Ditunda", "Rapel", "Dibayar", "Ket."]
 
@@ -28,12 +29,12 @@ def _rows(opd: OpdPayout) -> list[list]:
     return rows
 
 
-def write_opd_pdf(month: MonthPayout, opd: OpdPayout, path: Path) -> Path:
+def write_opd_pdf(period: dt.date, opd: OpdPayout, path: Path) -> Path:
     styles = getSampleStyleSheet()
     # invariant=1: no creation time or random document id, so the same facts give the same bytes
     # pageCompression=0 keeps the text greppable, so a test can prove accounts never appear in it
     doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), invariant=1, pageCompression=0, leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm, title=f"TPP {month.period:%Y-%m} {opd.opd_kode}",
+                            topMargin=12 * mm, bottomMargin=12 * mm, title=f"TPP {period:%Y-%m} {opd.opd_kode}",
                             author="kinerja-tpp", creator="kinerja-tpp")
     table = Table(_rows(opd), repeatRows=1, colWidths=[10 * mm, 40 * mm, 45 * mm, 13 * mm, 12 * mm, 30 * mm,
                                                         24 * mm, 22 * mm, 22 * mm, 24 * mm, 30 * mm])
@@ -42,13 +43,13 @@ def write_opd_pdf(month: MonthPayout, opd: OpdPayout, path: Path) -> Path:
         ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 7), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("ALIGN", (6, 1), (9, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    signature = Table([["Mengetahui,", "", f"Bontang, ..... {month.period:%m/%Y}"],
+    signature = Table([["Mengetahui,", "", f"Bontang, ..... {period:%m/%Y}"],
                        ["Kepala OPD", "", "Bendahara Pengeluaran"], ["", "", ""], ["", "", ""], ["", "", ""],
                        ["(................................)", "", "(................................)"],
                        ["NIP. ............................", "", "NIP. ............................"]],
                       colWidths=[80 * mm, 100 * mm, 80 * mm])
     signature.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
-    story = [Paragraph(f"DAFTAR NOMINATIF TAMBAHAN PENGHASILAN PEGAWAI (TPP) BULAN {month.period:%m/%Y}", styles["Title"]),
+    story = [Paragraph(f"DAFTAR NOMINATIF TAMBAHAN PENGHASILAN PEGAWAI (TPP) BULAN {period:%m/%Y}", styles["Title"]),
              Paragraph(f"{opd.opd_kode} {opd.opd_nama} &nbsp;&middot;&nbsp; {len(opd.lines)} pegawai &nbsp;&middot;&nbsp; "
                        f"dibayar Rp {thousands(opd.total('payable_amount'))}", styles["Normal"]),
              Spacer(1, 4 * mm), table, Spacer(1, 8 * mm), signature]
