@@ -112,6 +112,9 @@ ENVELOPE_MUTATIONS = [
     lambda o: o.update(body=[]), lambda o: o.update(body={"code": 0, "message": "x"}), lambda o: o.update(body={"code": None}),
     lambda o: o.update(body={"code": "1", "data": {"data": None}}), lambda o: o.update(body={"data": [1, 2]}),
     lambda o: o.update(body={"data": "x"}), lambda o: o.update(body={"code": 1, "data": {"id": "r1", "tahun": "2025"}}),
+    lambda o: o.update(body={}), lambda o: o.update(body="x"), lambda o: o.update(body=None),
+    lambda o: o.update(body={"code": 1, "data": {}}), lambda o: o.update(body={"code": 1, "data": []}),
+    lambda o: o.update(body={"code": 1, "data": {"data": [], "total": 0}}),
 ]
 
 

@@ -80,3 +80,19 @@ def test_payout_refuses_facts_changed_since_the_gate(small_home, tmp_path):
             assert_gate_passed(paths, "2025-04", con)
     finally:
         con.close()
+
+
+def test_failed_rows_quoted_by_the_gate_are_the_first_in_a_fixed_order(small_home):
+    """The verdict names sample rows; they are the first failing keys of the batch sorted on all its columns, so
+    the same facts give the same gate.json on every run (a batch without order came in scan order)."""
+    import json
+    from conftest import query
+    from orchestration.defs.quality.suites import SUITES
+    suite = next(s for s in SUITES if s.name == "distribution_curve")
+    april = {"period": parse_month("2025-04")}
+    breaches = query(small_home, f"select opd_bound from ({suite.sql}) where is_breach order by all", april)
+    assert len(breaches) > 3
+    verdict = json.loads((small_home / "quality" / "2025-04" / "gate.json").read_text())
+    failures = next(s["failures"] for s in verdict["suites"] if s["suite"] == suite.name)
+    assert failures == [f"expect_column_values_to_be_in_set on is_breach: {len(breaches)} unexpected "
+                        f"e.g. {', '.join(b for (b,) in breaches[:3])}"]

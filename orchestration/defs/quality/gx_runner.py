@@ -78,7 +78,11 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
     try:
         for suite in SUITES:
             params = {"period": period} if "$period" in suite.sql else {}
-            frame = _widened(con.execute(suite.sql, params).df())
+            # in a fixed row order, so the failed rows quoted as samples are the same on every run; through
+            # Arrow, as pandas' string columns are Arrow-backed (2x faster than .df() for 5.6 M NIPs)
+            batch = con.execute(f"select * from ({suite.sql}) order by all", params).to_arrow_table()
+            frame = _widened(batch.to_pandas(split_blocks=True, self_destruct=True))   # frees Arrow memory as it goes
+            del batch
             validation = ctx.validation_definitions.get(suite.name).run(
                 batch_parameters={"dataframe": frame},
                 result_format={**RESULT_FORMAT, "unexpected_index_column_names": [suite.key_column]},
