@@ -9,6 +9,7 @@ DEMO_HOME ?= .demo/home
 FROM ?= 2025-01
 TO ?= 2025-06
 SCALE ?= default
+THROUGH ?=
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export KINERJA_HOME ?= $(CURDIR)/$(DEMO_HOME)
 
@@ -40,9 +41,10 @@ test: install manifest
 ui: install manifest $(DAGSTER_HOME)/dagster.yaml
 	PATH=$(CURDIR)/$(BIN):$$PATH KINERJA_LANDING=$(CURDIR)/$(DEMO_LANDING) $(BIN)/dagster dev
 
-# Scale runs: never part of `make test`. SCALE=default (city + province), city, province or national.
+# Scale runs: never part of `make test`. SCALE=default (city + province), city, province or national;
+# THROUGH=2025-04 stops the monthly runs after April.
 bench: install manifest
-	$(BIN)/python -m orchestration.bench --scale $(SCALE)
+	$(BIN)/python -m orchestration.bench --scale $(SCALE) $(if $(THROUGH),--through $(THROUGH))
 
 clean:
 	rm -rf .demo .bench .dagster_home dbt_project/target

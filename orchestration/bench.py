@@ -83,7 +83,7 @@ def _stages(out: str) -> dict[str, float]:
     return stages
 
 
-def bench_scale(name: str, root: Path) -> dict:
+def bench_scale(name: str, root: Path, through: str | None = None) -> dict:
     asn, start, end, generator, documents, runs = SCALES[name]
     landing, home = root / name / "landing", root / name / "home"
     marker = landing / ".generated"
@@ -96,7 +96,9 @@ def bench_scale(name: str, root: Path) -> dict:
     staged = root / name / "delivered"
     subprocess.run(["rm", "-rf", str(home), str(staged)], check=True)
     months = month_range(parse_month(start), parse_month(end))
-    ranges = [(start, end)] if runs == "range" else [(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in months]
+    if through:   # stop the monthly runs after this month (the landing is still generated for the whole scale)
+        months = [m for m in months if m <= parse_month(through)]
+    ranges = [(start, f"{months[-1]:%Y-%m}")] if runs == "range" else [(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in months]
     per_run = []
     for first, last in ranges:
         stage_delivered(landing, staged, parse_month(last))
@@ -141,12 +143,15 @@ def render(results: list[dict]) -> str:
 
 @app.command()
 def main(scale: str = typer.Option("default", help="default (city + province), city, province or national"),
-         root: Path = typer.Option(REPO / ".bench")):
+         root: Path = typer.Option(REPO / ".bench"),
+         through: str = typer.Option(None, help="last month to run (YYYY-MM, at least 2025-04), e.g. national 2025-03..04 only")):
     names = ["city", "province"] if scale == "default" else [scale]
+    if through and parse_month(through) < APRIL:
+        raise typer.BadParameter("the plain query computes April: run through 2025-04 at least", param_hint="--through")
     results = []
     for name in names:
         typer.echo(f"bench {name}: {SCALES[name][0]:,} ASN ...")
-        results.append(bench_scale(name, root))
+        results.append(bench_scale(name, root, through))
         typer.echo(render(results[-1:]))
     table = render(results)
     out = root / names[-1] / "home" / "bench" / "results.md"
