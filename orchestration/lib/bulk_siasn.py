@@ -146,7 +146,8 @@ def _records_sql(r: _Record, ok: str, cols: str) -> str:
 def _lines_sql(endpoint: str) -> str:
     """The envelope of each line: its values and the keys of its three objects (line, body, body.data), each
     read in one pass over the line (json_extract / json_keys over a list of paths). Reading body and data
-    level by level re-serialised and re-parsed the records at every level: a third of the chunk's time."""
+    level by level re-serialised and re-parsed the records at every level (national April periodic file:
+    114 s -> 90 s)."""
     env_paths = "['$.nip', '$.endpoint', '$.fetched_at', '$.http_status', '$.body.code', '$.body.data', '$.body.data.data']"
     stamp = "'[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-](0[0-9]|1[0-4]):[0-5][0-9]'"
     nip, at = _value("e[1]"), _value("e[3]")
