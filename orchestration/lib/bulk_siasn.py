@@ -157,23 +157,22 @@ def _lines_sql(endpoint: str) -> str:
                json_keys(line, ['$', '$.body', '$.body.data']) as ks, line
         from lines where left(line, 1) = '{{' and json_valid(line)
     ), body as (
-        -- the body must be an object: one with keys, or {{}} (json_keys gives [] for both {{}} and a scalar)
-        select line_no, e, ks[1] as k, ks[2] as bk, [e[5], e[6]] as b,
-               left(e[6], 1) = '{{' as data_is_object, ks[3] as data_keys
+        -- the body must be an object: one with keys, or {{}} (json_keys gives [] for both {{}} and a scalar);
+        -- when body.data is an object, its records are under body.data.data
+        select line_no, e, ks[1] as k, ks[2] as bk, e[5] as code, e[6] as data,
+               case when left(e[6], 1) = '{{' then e[7] end as inner_data,
+               case when left(e[6], 1) = '{{' then ks[3] end as dk
         from parsed where len(ks[2]) > 0 or json_type(line, '$.body') = 'OBJECT'
-    ), unwrapped as (
-        select *, case when data_is_object then e[7] end as inner_data,
-                  case when data_is_object then data_keys end as dk from body
     ), valued as (
-        select *, {nip} as nip, {at} as fetched_text from unwrapped
+        select *, {nip} as nip, {at} as fetched_text from body
     ), envelope as (
         select line_no, nip, try_strptime(fetched_text, '%Y-%m-%dT%H:%M:%S%z') as fetched_at,
-               coalesce(inner_data, b[2]) as d2,
+               coalesce(inner_data, data) as d2,
             coalesce({_distinct_keys('k')} and {_distinct_keys('bk')} and (dk is null or {_distinct_keys('dk')})
               and left(e[1], 1) = '"' and {nip_ok_sql('nip')} and e[2] = '"{endpoint}"'
               and left(e[3], 1) = '"' and regexp_full_match(fetched_text, {stamp})
               and try_strptime(fetched_text, '%Y-%m-%dT%H:%M:%S%z') is not null and e[4] = '200'
-              and (b[1] is null or b[1] in ('1', '"1"')), false) as ok
+              and (code is null or code in ('1', '"1"')), false) as ok
         from valued
     )
     select line_no, nip, fetched_at, case when d2 is null or d2 = 'null' then []::json[]

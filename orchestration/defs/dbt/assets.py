@@ -56,12 +56,14 @@ def _kept_partial_parse(paths: KinerjaPaths):
 
 
 def _restore_partial_parse(paths: KinerjaPaths, target_path) -> None:
-    if _kept_partial_parse(paths).exists():
+    kept = _kept_partial_parse(paths)
+    if kept.exists():
         target_path.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(_kept_partial_parse(paths), target_path / PARTIAL_PARSE)
+        shutil.copyfile(kept, target_path / PARTIAL_PARSE)
 
 
 def _keep_partial_parse(paths: KinerjaPaths, target_path) -> None:
-    if (target_path / PARTIAL_PARSE).exists():
-        _kept_partial_parse(paths).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(target_path / PARTIAL_PARSE, _kept_partial_parse(paths))
+    written, kept = target_path / PARTIAL_PARSE, _kept_partial_parse(paths)
+    if written.exists():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(written, kept)
