@@ -86,3 +86,37 @@ def test_full_refresh_rebuilds_the_staging_tables(small_landing, small_home, tmp
     con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
     assert con.execute("select count(*) from staging.stg_siasn__kinerja_periodik").fetchone()[0] < total
     con.close()
+
+
+def test_a_fetch_file_sent_again_keeps_the_rows_a_full_build_keeps(small_landing, small_home, tmp_path):
+    """The last fetch file of each endpoint delivered again under another name. A full build keeps the copy of
+    each record from the file that sorts first: the periodic copy sorts before the original ('-' < '.'), so
+    every row of that fetch must move to it; the annual copy sorts after ('_' > '.'), so no row may move. No
+    row is added either way."""
+    import shutil
+    home, staged = tmp_path / "home", tmp_path / "landing"
+    shutil.copytree(small_home, home, ignore=shutil.ignore_patterns("reports"))
+    _link_all(small_landing, staged)
+    copies = {"rw-kinerjaperiodik": ("staging.stg_siasn__kinerja_periodik", "-again", True),
+              "rw-skp22": ("staging.stg_siasn__skp_tahunan", "_again", False)}
+    moved = {}
+    for endpoint, (table, suffix, sorts_first) in copies.items():
+        original = sorted((small_landing / "siasn" / endpoint).glob("*.jsonl"))[-1]
+        again = staged / "siasn" / endpoint / f"{original.stem}{suffix}.jsonl"
+        shutil.copyfile(original, again)
+        if sorts_first:
+            moved[original.relative_to(small_landing).as_posix()] = again.relative_to(staged).as_posix()
+
+    def rows(table: str) -> list[tuple]:
+        con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+        try:
+            return sorted(con.execute(f"select columns(* exclude (source_file)), source_file from {table}").fetchall())
+        finally:
+            con.close()
+
+    before = {table: rows(table) for table, _, _ in copies.values()}
+    _run(staged, home, "2025-06", "2025-06")
+    for table, _, sorts_first in copies.values():
+        expected = sorted(row[:-1] + (moved.get(row[-1], row[-1]),) for row in before[table])
+        assert (expected != before[table]) == sorts_first
+        assert rows(table) == expected

@@ -1,10 +1,10 @@
 -- Annual SKP records as fetched. SIASN gives no completion date: the fetch time is the evidence.
 -- A table, not a view: the dedupe window over every fetched record would otherwise run again for each
 -- consumer and each data test (at national scale, tens of millions of records each time). Incremental: a
--- monthly run dedupes only the keys of the fetch files it has not seen (delete+insert on the key), which gives
--- the rows a full build gives (tests/test_incremental.py).
+-- monthly run dedupes only the fetch times of the fetch files it has not seen and replaces those fetch times
+-- whole (delete+insert on fetched_at), which gives the rows a full build gives (tests/test_incremental.py).
 {{ config(materialized='incremental', incremental_strategy='delete+insert',
-          unique_key=['nip', 'record_id', 'fetched_at'], on_schema_change='fail') }}
+          unique_key='fetched_at', on_schema_change='fail') }}
 
 with source as (
     {{ fetched_records_to_dedupe('skp_tahunan') }}
