@@ -9,7 +9,6 @@ from orchestration.lib.months import parse_month
 
 from ..partitions import monthly
 from ..resources import KinerjaPaths
-from .gx_runner import validate_month
 from .suites import CRITICAL, SUITES
 
 GATE_KEY = dg.AssetKey(["quality", "quality_gate"])
@@ -29,6 +28,7 @@ def gate_file(paths: KinerjaPaths, partition_key: str):
                                    description=f"[{s.severity}] {s.gates}") for s in SUITES],
 )
 def quality_gate(context: dg.AssetExecutionContext, paths: KinerjaPaths):
+    from .gx_runner import validate_month   # imports GX (about 4 s): only when a gate runs
     period = parse_month(context.partition_key)
     docs = paths.home_dir / "reports" / "data_docs"
     results = validate_month(paths.warehouse, period, docs, paths.home_dir / "quality" / "gx_validations")

@@ -6,12 +6,22 @@ boolean, so every number stays in dbt_project/seeds with its reference.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import great_expectations.expectations as gxe
+import importlib
+from dataclasses import dataclass
+from typing import Callable
 
 from orchestration.lib.contract import ATTENDANCE_COUNT_COLUMNS, JENIS_PEGAWAI, KEDUDUKAN, KELAS_JABATAN
 
+
+class _LazyExpectations:
+    """great_expectations.expectations, imported on first use: importing GX takes about 4 s, and the Dagster
+    definitions and `kinerja run` need only the suites' names and severities until the gate runs."""
+
+    def __getattr__(self, name: str):
+        return getattr(importlib.import_module("great_expectations.expectations"), name)
+
+
+gxe = _LazyExpectations()
 CRITICAL, WARNING = "critical", "warning"
 COUNTS = ATTENDANCE_COUNT_COLUMNS
 
@@ -23,10 +33,10 @@ class Suite:
     severity: str
     sql: str                       # one month's batch; `$period` is the first day of the month
     key_column: str                # shown (masked if a NIP) as a sample for failed rows
-    expectations: list = field(default_factory=list)
+    expectations: Callable[[], list]   # built on demand (see _LazyExpectations)
 
     def build(self) -> list:
-        return [e.copy(update={"severity": self.severity}, deep=True) for e in self.expectations]
+        return [e.copy(update={"severity": self.severity}, deep=True) for e in self.expectations()]
 
 
 def _in(column: str, values: list) -> gxe.Expectation:
@@ -46,17 +56,17 @@ PAYROLL_INPUTS = Suite(
            attendance.hari_kerja, {counts}
     from roster left join attendance using (nip)
     """.replace("{counts}", ", ".join(f"attendance.{c}" for c in COUNTS)), "nip",
-    [gxe.ExpectColumnValuesToMatchRegex(column="nip", regex=r"^\d{18}$"),
-     _in("nip_birth_date_valid", [True]), _in("nip_tmt_valid", [True]),
-     _in("jenis_pegawai", list(JENIS_PEGAWAI)),
-     _in("kedudukan", list(KEDUDUKAN)),
-     gxe.ExpectColumnValuesToBeBetween(column="kelas_jabatan", min_value=KELAS_JABATAN.start,
-                                       max_value=KELAS_JABATAN.stop - 1),
-     gxe.ExpectColumnValuesToBeBetween(column="roster_rows_for_nip", min_value=1, max_value=1),
-     _in("has_attendance_row", [True]),
-     *[gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in COUNTS],
-     *[gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="hari_kerja", column_B=c, or_equal=True,
-                                                   ignore_row_if="either_value_is_missing") for c in COUNTS]])
+    lambda: [gxe.ExpectColumnValuesToMatchRegex(column="nip", regex=r"^\d{18}$"),
+             _in("nip_birth_date_valid", [True]), _in("nip_tmt_valid", [True]),
+             _in("jenis_pegawai", list(JENIS_PEGAWAI)),
+             _in("kedudukan", list(KEDUDUKAN)),
+             gxe.ExpectColumnValuesToBeBetween(column="kelas_jabatan", min_value=KELAS_JABATAN.start,
+                                               max_value=KELAS_JABATAN.stop - 1),
+             gxe.ExpectColumnValuesToBeBetween(column="roster_rows_for_nip", min_value=1, max_value=1),
+             _in("has_attendance_row", [True]),
+             *[gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in COUNTS],
+             *[gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="hari_kerja", column_B=c, or_equal=True,
+                                                           ignore_row_if="either_value_is_missing") for c in COUNTS]])
 
 PAYROLL_QUARANTINE = Suite(
     "payroll_quarantine", "raw quarantine of the month's payroll files", CRITICAL, """
@@ -66,15 +76,15 @@ PAYROLL_QUARANTINE = Suite(
       and q.source_file like 'payroll/%/' || strftime($period, '%Y-%m') || '.csv'
       and q.file_sha256 in (select file_sha256 from staging.stg_ingest__payroll_current where period = $period)
     """, "rejected_row",
-    [gxe.ExpectTableRowCountToEqual(value=0)])
+    lambda: [gxe.ExpectTableRowCountToEqual(value=0)])
 
 PERIODIC_EVALUATIONS = Suite(
     "periodic_evaluations", "intermediate.int_periodic_rating", CRITICAL, """
     select nip, record_id, penilai_nip, coalesce(penilai_nip = nip, false) as rated_by_self
     from intermediate.int_periodic_rating where period = $period
     """, "nip",
-    [gxe.ExpectColumnValuesToMatchRegex(column="penilai_nip", regex=r"^\d{18}$"),
-     _in("rated_by_self", [False])])
+    lambda: [gxe.ExpectColumnValuesToMatchRegex(column="penilai_nip", regex=r"^\d{18}$"),
+             _in("rated_by_self", [False])])
 
 TPP_ENTITLEMENT = Suite(
     "tpp_entitlement", "marts.fct_tpp_entitlement", CRITICAL, """
@@ -89,16 +99,16 @@ TPP_ENTITLEMENT = Suite(
            (facts.evaluation_record_id is null) = list_contains(facts.reasons, 'NO_EVALUATION') as no_evaluation_flagged
     from facts full outer join roster using (nip)
     """, "nip",
-    [_in("is_rostered", [True]),
-     gxe.ExpectColumnValuesToBeBetween(column="entitlement_rows", min_value=1, max_value=1),
-     gxe.ExpectColumnPairValuesToBeEqual(column_A="payable_amount", column_B="expected_payable"),
-     *[gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0)
-       for c in ("productivity_amount", "discipline_amount", "gross_amount", "deferred_amount", "released_amount",
-                 "payable_amount")],
-     *[gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="basis_amount", column_B=c, or_equal=True)
-       for c in ("productivity_amount", "discipline_amount", "gross_amount")],
-     gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="gross_amount", column_B="deferred_amount", or_equal=True),
-     _in("no_evaluation_flagged", [True])])
+    lambda: [_in("is_rostered", [True]),
+             gxe.ExpectColumnValuesToBeBetween(column="entitlement_rows", min_value=1, max_value=1),
+             gxe.ExpectColumnPairValuesToBeEqual(column_A="payable_amount", column_B="expected_payable"),
+             *[gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0)
+               for c in ("productivity_amount", "discipline_amount", "gross_amount", "deferred_amount", "released_amount",
+                         "payable_amount")],
+             *[gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="basis_amount", column_B=c, or_equal=True)
+               for c in ("productivity_amount", "discipline_amount", "gross_amount")],
+             gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="gross_amount", column_B="deferred_amount", or_equal=True),
+             _in("no_evaluation_flagged", [True])])
 
 OPD_TOTALS = Suite(
     "opd_totals", "marts.rpt_tpp_payout against marts.fct_tpp_entitlement", CRITICAL, """
@@ -118,8 +128,8 @@ OPD_TOTALS = Suite(
            facts.payable as fact_payable, payout.payable as payout_payable
     from facts full outer join payout using (opd_kode)
     """, "opd_kode",
-    [gxe.ExpectColumnPairValuesToBeEqual(column_A=f"fact_{c}", column_B=f"payout_{c}")
-     for c in ("people", "gross", "deferred", "released", "payable")])
+    lambda: [gxe.ExpectColumnPairValuesToBeEqual(column_A=f"fact_{c}", column_B=f"payout_{c}")
+             for c in ("people", "gross", "deferred", "released", "payable")])
 
 DEFERRAL_LEDGER = Suite(
     "deferral_ledger", "marts.fct_tpp_deferral_ledger", CRITICAL, """
@@ -131,8 +141,8 @@ DEFERRAL_LEDGER = Suite(
            ledger.released_amount + ledger.open_amount as released_plus_open
     from ledger full outer join facts on facts.nip = ledger.nip and facts.period = ledger.deferred_period
     """, "nip",
-    [gxe.ExpectColumnPairValuesToBeEqual(column_A="ledger_deferred", column_B="fact_deferred"),
-     gxe.ExpectColumnPairValuesToBeEqual(column_A="ledger_deferred", column_B="released_plus_open")])
+    lambda: [gxe.ExpectColumnPairValuesToBeEqual(column_A="ledger_deferred", column_B="fact_deferred"),
+             gxe.ExpectColumnPairValuesToBeEqual(column_A="ledger_deferred", column_B="released_plus_open")])
 
 INCONSISTENT_PREDIKAT = Suite(
     "inconsistent_predikat_share", "marts.fct_tpp_entitlement", WARNING, """
@@ -148,27 +158,27 @@ INCONSISTENT_PREDIKAT = Suite(
                <= (select value from threshold) as within_threshold
     from facts
     """, "month",
-    [_in("within_threshold", [True])])
+    lambda: [_in("within_threshold", [True])])
 
 DISTRIBUTION_CURVE = Suite(
     "distribution_curve", "marts.rpt_distribution_curve", WARNING, """
     select opd_kode || ' ' || curve_rule_id as opd_bound, share_pct, bound_pct, is_breach
     from marts.rpt_distribution_curve where period = $period
     """, "opd_bound",
-    [_in("is_breach", [False])])
+    lambda: [_in("is_breach", [False])])
 
 PUBLISHED_FIGURES = Suite(
     "published_figures", "marts.rpt_published_reconciliation", WARNING, """
     select check_name, lhs, rhs, is_consistent from marts.rpt_published_reconciliation
     """, "check_name",
-    [_in("is_consistent", [True])])
+    lambda: [_in("is_consistent", [True])])
 
 OPD_MONTH_CHANGE = Suite(
     "opd_month_change", "marts.rpt_opd_month_change", WARNING, """
     select opd_kode, change_pct, threshold_pct, is_within_threshold from marts.rpt_opd_month_change
     where period = $period
     """, "opd_kode",
-    [_in("is_within_threshold", [True])])
+    lambda: [_in("is_within_threshold", [True])])
 
 SUITES = [PAYROLL_INPUTS, PAYROLL_QUARANTINE, PERIODIC_EVALUATIONS, TPP_ENTITLEMENT, OPD_TOTALS, DEFERRAL_LEDGER,
           INCONSISTENT_PREDIKAT, DISTRIBUTION_CURVE, PUBLISHED_FIGURES, OPD_MONTH_CHANGE]
