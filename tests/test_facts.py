@@ -89,3 +89,28 @@ def test_bench_reference_query_agrees_with_the_pipeline(small_home):
         assert reference["deferred"] > 0 and reference["people"] > 0
     finally:
         con.close()
+
+
+def test_unique_combination_fails_on_a_duplicated_key(small_home, tmp_path):
+    """The generic key test (dbt_project/macros/test_unique_combination.sql) on a copy of the warehouse where
+    one person's SKP-year row is there twice: exactly that key fails."""
+    import duckdb
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copyfile(small_home / "warehouse.duckdb", home / "warehouse.duckdb")
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    nip, year = con.execute("select nip, skp_year from marts.fct_skp_arrears order by all limit 1").fetchone()
+    con.execute("insert into marts.fct_skp_arrears select * from marts.fct_skp_arrears where nip = ? and skp_year = ?",
+                [nip, year])
+    con.close()
+    r = subprocess.run([dbt_bin(), "test", "--select", "fct_skp_arrears,test_name:unique_combination",
+                        "--store-failures", "--target-path", str(tmp_path / "target"), "--profiles-dir", ".",
+                        "--project-dir", "."],
+                       cwd=DBT_DIR, capture_output=True, text=True, env={**os.environ, "KINERJA_HOME": str(home)})
+    assert r.returncode == 1, r.stdout[-4000:]
+    assert "FAIL 1 unique_combination_fct_skp_arrears_nip__skp_year" in r.stdout
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    failures = con.execute("select table_schema || '.' || table_name from information_schema.tables "
+                           "where table_name like 'unique_combination_fct_skp_arrears%'").fetchone()[0]
+    assert con.execute(f"select nip, skp_year, n from {failures}").fetchall() == [(nip, year, 2)]
+    con.close()
