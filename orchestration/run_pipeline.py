@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib
 import json
 import os
 import subprocess
-import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -114,7 +112,6 @@ def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bo
         run_config = QUIET
         if assets == [dbt_models]:
             run_config = {**QUIET, "ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}}}
-            _import_in_background("orchestration.defs.quality.gx_runner")
         with open(log_path, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
             result = dg.materialize(assets, partition_key=partition, resources=resources, instance=instance,
                                     raise_on_error=False, tags={"kinerja/step": label}, run_config=run_config)
@@ -136,15 +133,6 @@ def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bo
     from orchestration.lib.summary import print_summary
     print_summary(home, months, echo)
     return ""
-
-
-def _import_in_background(module: str) -> None:
-    """Import `module` in a thread while dbt, a subprocess, builds: the gate's GX import (about 4 s) then costs
-    the run nothing. A failed import here is left for the gate's own import of the module to report."""
-    def load():
-        with contextlib.suppress(Exception):
-            importlib.import_module(module)
-    threading.Thread(target=load, name=f"import {module}", daemon=True).start()
 
 
 def _dbt_docs(home: Path, log_path: Path, echo) -> None:

@@ -109,8 +109,6 @@ def test_unique_combination_fails_on_a_duplicated_key(small_home, tmp_path):
                        cwd=DBT_DIR, capture_output=True, text=True, env={**os.environ, "KINERJA_HOME": str(home)})
     assert r.returncode == 1, r.stdout[-4000:]
     assert "FAIL 1 unique_combination_fct_skp_arrears_nip__skp_year" in r.stdout
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
-    failures = con.execute("select table_schema || '.' || table_name from information_schema.tables "
-                           "where table_name like 'unique_combination_fct_skp_arrears%'").fetchone()[0]
-    assert con.execute(f"select nip, skp_year, n from {failures}").fetchall() == [(nip, year, 2)]
-    con.close()
+    [(failures,)] = query(home, "select table_schema || '.' || table_name from information_schema.tables "
+                                "where table_name like 'unique_combination_fct_skp_arrears%'")
+    assert query(home, f"select nip, skp_year, n from {failures}") == [(nip, year, 2)]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from conftest import query
 from orchestration.bench import stage_delivered
 from orchestration.lib.months import parse_month
 
@@ -108,11 +109,7 @@ def test_a_fetch_file_sent_again_keeps_the_rows_a_full_build_keeps(small_landing
             moved[original.relative_to(small_landing).as_posix()] = again.relative_to(staged).as_posix()
 
     def rows(table: str) -> list[tuple]:
-        con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
-        try:
-            return sorted(con.execute(f"select columns(* exclude (source_file)), source_file from {table}").fetchall())
-        finally:
-            con.close()
+        return sorted(query(home, f"select columns(* exclude (source_file)), source_file from {table}"))
 
     before = {table: rows(table) for table, _, _ in copies.values()}
     _run(staged, home, "2025-06", "2025-06")
