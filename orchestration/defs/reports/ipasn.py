@@ -4,11 +4,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import xlsxwriter  # noqa: E402
+import xlsxwriter
 
 PREDIKAT = [("n_sangat_baik", "Sangat baik"), ("n_baik", "Baik"), ("n_butuh_perbaikan", "Butuh perbaikan"),
             ("n_kurang", "Kurang"), ("n_sangat_kurang", "Sangat kurang")]
@@ -89,6 +85,11 @@ def _chart(rows: list[dict], year: int, path: Path) -> None:
         total, opds = rows[-1], sorted(rows[:-1], key=lambda r: (-r["n_asn"], r["opd_kode"]))[: CHART_MAX_BARS - 1]
         title += f"\n{len(opds)} largest of {len(rows) - 1:,} OPDs and the total; every OPD is in the XLSX and CSV"
         rows = [*sorted(opds, key=lambda r: r["opd_kode"]), total]
+    # imported here, not with the module: matplotlib is half a second of every `kinerja` command's and every
+    # Dagster definitions load's start-up, and only this chart uses it
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(10, 8), dpi=100)
     labels = [f"{r['opd_kode']} {r['opd_nama'][:38]}" for r in rows]
     left = [0.0] * len(rows)
