@@ -1,10 +1,6 @@
 -- Discipline deduction per person and month: sum over attendance codes of count x rate (basis points).
 -- Column-wise, with the month's rates joined as one row: unpivoting (one row per code) made 50 million rows to
 -- group again for a national month, the slowest model of the build.
--- A view: int_tpp_gross is its only reader, and writing it as a table cost more than computing it there
--- (national warehouse, March and April, 11.2 M rows: table 24.8-32.5 s + int_tpp_gross 34.3-45.1 s, against
--- 50.0-70.3 s for int_tpp_gross over the view; the same rows). Auditors query it as before.
-{{ config(materialized='view') }}
 {%- set codes = ['psw1', 'psw2', 'psw3', 'psw4', 'tk', 'tl1', 'tl2', 'tl3', 'tl4'] %}  {#- listed in code order #}
 with attendance as (
     select * from {{ ref('stg_payroll__attendance') }}
