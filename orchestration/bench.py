@@ -121,6 +121,14 @@ def bench_scale(name: str, root: Path, through: str | None = None) -> dict:
             "landing_gib": sum(f.stat().st_size for f in landing.rglob("*") if f.is_file()) / 2**30}
 
 
+def _commit() -> str:
+    """The code the figures belong to: this machine's timings drift 15-25% between runs, so figures are compared
+    commit against commit."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True, text=True)
+    return (head.stdout.strip() or "unknown") + (" with uncommitted changes" if dirty.stdout.strip() else "")
+
+
 def render(results: list[dict]) -> str:
     lines = ["| scale | ASN | run | stage | seconds | ratio to plain query | peak RSS GiB |", "|---|---|---|---|---|---|---|"]
     for r in results:
@@ -148,6 +156,7 @@ def main(scale: str = typer.Option("default", help="default (city + province), c
     names = ["city", "province"] if scale == "default" else [scale]
     if through and parse_month(through) < APRIL:
         raise typer.BadParameter("the plain query computes April: run through 2025-04 at least", param_hint="--through")
+    header = f"kinerja-tpp bench ({dt.date.today()}, commit {_commit()})"   # the code as it was when the bench began
     results = []
     for name in names:
         typer.echo(f"bench {name}: {SCALES[name][0]:,} ASN ...")
@@ -156,8 +165,8 @@ def main(scale: str = typer.Option("default", help="default (city + province), c
     table = render(results)
     out = root / names[-1] / "home" / "bench" / "results.md"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(f"# kinerja-tpp bench ({dt.date.today()})\n\n{table}")
-    typer.echo(table + f"\nwritten to {out}")
+    out.write_text(f"# {header}\n\n{table}")
+    typer.echo(table + f"\n{header}: written to {out}")
     if not all(r["agree"] for r in results):
         raise typer.Exit(1)
 
