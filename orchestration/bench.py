@@ -122,11 +122,11 @@ def bench_scale(name: str, root: Path, through: str | None = None) -> dict:
 
 
 def _commit() -> str:
-    """The code the figures belong to: this machine's timings drift 15-25% between runs, so figures are compared
+    """The code the figures belong to: this machine's timings drift between sessions, so figures are compared
     commit against commit."""
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True, text=True)
-    return (head.stdout.strip() or "unknown") + (" with uncommitted changes" if dirty.stdout.strip() else "")
+    described = subprocess.run(["git", "describe", "--always", "--dirty= with uncommitted changes"], cwd=REPO,
+                               capture_output=True, text=True)
+    return described.stdout.strip() or "unknown"
 
 
 def render(results: list[dict]) -> str:
