@@ -7,15 +7,24 @@ with gates as (
         deadline_date,
         deadline_end_exclusive,
         string_agg(rule_id, ',' order by rule_id) as skp_gate_rule_ids,
-        any_value(legal_basis) as legal_basis
+        any_value(legal_basis) as legal_basis,
+        min(deferred_period) as first_deferred_period
     from {{ ref('rule_skp_gate') }}
     group by skp_year, required_tmt_on_or_before, deadline_date, deadline_end_exclusive
 ),
 
+-- TMT as the deferred month's payroll knew it (DOMAIN.md section 3: only inputs delivered by a month's cutoff
+-- count), so a TMT corrected on a later roster cannot change a deferral already paid when the month is re-run.
+-- People first on a roster after that month take the TMT of their first roster.
 people as (
-    select nip, arg_max(tmt, period) as tmt
-    from {{ ref('stg_payroll__roster') }}
-    group by nip
+    select
+        roster.nip,
+        gates.skp_year,
+        coalesce(arg_max(roster.tmt, roster.period) filter (where roster.period <= gates.first_deferred_period),
+                 arg_min(roster.tmt, roster.period)) as tmt
+    from {{ ref('stg_payroll__roster') }} as roster
+    cross join gates
+    group by roster.nip, gates.skp_year
 ),
 
 first_seen as (
@@ -57,6 +66,7 @@ select
         and (annual.first_seen_at is null or annual.first_seen_at >= gates.deadline_end_exclusive) as in_arrears,
     gates.skp_gate_rule_ids
 from people
-cross join gates
+inner join gates
+    on gates.skp_year = people.skp_year
 left join annual
     on annual.nip = people.nip and annual.tahun = gates.skp_year
