@@ -111,7 +111,8 @@ def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bo
         # dbt's own console output goes to <home>/logs/run.log, so the terminal shows one line per step.
         run_config = QUIET
         if assets == [dbt_models]:
-            run_config = {**QUIET, "ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}}}
+            run_config = {**QUIET, "ops": {"dbt_models": {"config": {"full_refresh": full_refresh,
+                                                                     "period_from": month_key(months[0])}}}}
         with open(log_path, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
             result = dg.materialize(assets, partition_key=partition, resources=resources, instance=instance,
                                     raise_on_error=False, tags={"kinerja/step": label}, run_config=run_config)

@@ -117,3 +117,22 @@ def test_a_fetch_file_sent_again_keeps_the_rows_a_full_build_keeps(small_landing
         expected = sorted(row[:-1] + (moved.get(row[-1], row[-1]),) for row in before[table])
         assert (expected != before[table]) == sorts_first
         assert rows(table) == expected
+
+
+
+def test_a_run_rebuilds_the_facts_from_its_first_month_on_and_keeps_earlier_months(small_landing, small_home, tmp_path):
+    """The per-month facts are incremental by month: a June run rebuilds June and keeps January as it was built.
+    A name changed by hand in the warehouse shows which rows the run rebuilt (a full build would restore both)."""
+    import shutil
+    home = tmp_path / "home"
+    shutil.copytree(small_home, home, ignore=shutil.ignore_patterns("reports"))
+    marked = "changed by the test"
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    con.execute(f"update marts.rpt_tpp_payout set nama = '{marked}' where period in ('2025-01-01', '2025-06-01')")
+    con.close()
+    _run(small_landing, home, "2025-06", "2025-06")
+    still_marked = query(home, f"select period, count(*) from marts.rpt_tpp_payout where nama = '{marked}' group by all")
+    january = query(home, "select period, count(*) from staging.stg_payroll__roster where period = '2025-01-01' group by all")
+    assert still_marked == january and january[0][1] > 0
+    total = "select count(*), sum(payable_amount) from marts.rpt_tpp_payout"
+    assert query(home, total) == query(small_home, total)

@@ -27,6 +27,19 @@ def test_dbt_build_args():
     assert dbt_build_args(full_refresh=True, exclude_unit_tests=False) == ["build", "--full-refresh"]
 
 
+def test_facts_from_sets_the_first_month_for_dbt_and_restores_the_environment(monkeypatch):
+    import os
+    from orchestration.defs.dbt.project import PERIOD_FROM_ENV, facts_from
+    monkeypatch.delenv(PERIOD_FROM_ENV, raising=False)
+    with facts_from("2025-04"):
+        assert os.environ[PERIOD_FROM_ENV] == "2025-04-01"
+    assert PERIOD_FROM_ENV not in os.environ
+    monkeypatch.setenv(PERIOD_FROM_ENV, "2025-02-01")
+    with facts_from(""):                  # every month: an inherited value must not narrow the build
+        assert PERIOD_FROM_ENV not in os.environ
+    assert os.environ[PERIOD_FROM_ENV] == "2025-02-01"
+
+
 def test_dbt_resource_skips_the_version_subprocess_but_reports_the_same_version():
     import re
     import subprocess

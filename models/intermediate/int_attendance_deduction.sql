@@ -1,9 +1,13 @@
 -- Discipline deduction per person and month: sum over attendance codes of count x rate (basis points).
 -- Column-wise, with the month's rates joined as one row: unpivoting (one row per code) made 50 million rows to
 -- group again for a national month, the slowest model of the build.
+-- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_run_months() }}") }}
+
 {%- set codes = ['psw1', 'psw2', 'psw3', 'psw4', 'tk', 'tl1', 'tl2', 'tl3', 'tl4'] %}  {#- listed in code order #}
 with attendance as (
-    select * from {{ ref('stg_payroll__attendance') }}
+    select * from {{ ref('stg_payroll__attendance') }} where {{ run_months_only('period') }}
 ),
 
 rates as (

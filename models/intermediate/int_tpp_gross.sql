@@ -1,7 +1,11 @@
 -- Gross TPP and deferral per rostered person and month (DOMAIN.md section 3, steps 1-7).
 -- Money in integer rupiah; every percentage in basis points; each component floored where computed.
+-- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_run_months() }}") }}
+
 with roster as (
-    select * from {{ ref('stg_payroll__roster') }}
+    select * from {{ ref('stg_payroll__roster') }} where {{ run_months_only('period') }}
 ),
 
 basis as (select * from {{ ref('rule_basic_tpp') }}),
@@ -10,10 +14,10 @@ shares as (select * from {{ ref('rule_aspect_share') }}),
 productivity_pct as (select * from {{ ref('rule_productivity_pct') }}),
 missing as (select * from {{ ref('rule_missing_input') }}),
 gates as (select * from {{ ref('rule_skp_gate') }}),
-rating as (select * from {{ ref('int_periodic_rating') }}),
-attendance as (select * from {{ ref('int_attendance_deduction') }}),
+rating as (select * from {{ ref('int_periodic_rating') }} where {{ run_months_only('period') }}),
+attendance as (select * from {{ ref('int_attendance_deduction') }} where {{ run_months_only('period') }}),
 arrears as (select * from {{ ref('fct_skp_arrears') }}),
-months as (select * from {{ ref('int_payroll_months') }}),
+months as (select * from {{ ref('int_payroll_months') }} where {{ run_months_only('period') }}),
 
 ruled as (
     select

@@ -1,7 +1,12 @@
 -- Ratings per person, period month and source: the periodic evaluation that counted for each paid month
 -- (as of its cutoff), and the latest annual SKP per year. Stored predikat is kept; the matrix flags conflicts.
+-- Incremental by month: a run replaces the periodic rows from its first month on, and the annual rows (latest
+-- fetch per year) whole (macros/run_months.sql).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_run_months(whole_source='annual') }}") }}
+
 with periodic as (
-    select * from {{ ref('int_periodic_rating') }}
+    select * from {{ ref('int_periodic_rating') }} where {{ run_months_only('period') }}
 ),
 
 annual_records as (

@@ -1,14 +1,18 @@
 -- One row per rostered person and month: the TPP entitlement, its components, reasons and provenance.
 -- payable = gross - deferred + released (DOMAIN.md section 3, step 9).
+-- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_run_months() }}") }}
+
 with gross as (
-    select * from {{ ref('int_tpp_gross') }}
+    select * from {{ ref('int_tpp_gross') }} where {{ run_months_only('period') }}
 ),
 
 releases as (
     select nip, release_period as period, sum(released_amount) as released_amount,
            list(deferred_period order by deferred_period) as released_deferrals_of
     from {{ ref('fct_tpp_deferral_ledger') }}
-    where release_period is not null
+    where release_period is not null and {{ run_months_only('release_period') }}
     group by nip, release_period
 )
 

@@ -1,10 +1,14 @@
 -- One row per payout line, ready for rendering (daftar nominatif): who, what, and every amount.
+-- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_run_months() }}") }}
+
 with entitlement as (
-    select * from {{ ref('fct_tpp_entitlement') }}
+    select * from {{ ref('fct_tpp_entitlement') }} where {{ run_months_only('period') }}
 ),
 
 roster as (
-    select * from {{ ref('stg_payroll__roster') }}
+    select * from {{ ref('stg_payroll__roster') }} where {{ run_months_only('period') }}
 ),
 
 predikat as (

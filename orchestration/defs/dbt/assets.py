@@ -8,7 +8,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from ..resources import KinerjaPaths
-from .project import DBT_PROJECT_DIR, dbt_build_args, dbt_project
+from .project import DBT_PROJECT_DIR, dbt_build_args, dbt_project, facts_from
 
 PARTIAL_PARSE = "partial_parse.msgpack"
 
@@ -31,15 +31,22 @@ translator = KinerjaTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 class DbtBuildConfig(dg.Config):
     # the incremental staging tables from all raw files again: needed only after raw files were removed
     full_refresh: bool = False
+    # YYYY-MM: the per-month facts rebuild this month and later ones, and keep earlier months as built. Empty: the
+    # month of a partitioned run (the monthly job), else every month.
+    period_from: str = ""
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse")
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: KinerjaPaths, config: DbtBuildConfig):
-    """One `dbt build` covers every month: facts are as-of each month's cutoff, so earlier months are stable."""
+    """One `dbt build`: staging over every delivered file, the per-month facts from the run's first month on
+    (each month as of its own cutoff, so earlier months stay as they were paid)."""
     target_path = DBT_PROJECT_DIR / "target" / f"dbt_models-{context.run.run_id[:8]}"
     _restore_partial_parse(paths, target_path)
-    invocation = dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context, target_path=target_path)
-    yield from invocation.stream()
+    period_from = config.period_from or context.run.tags.get("dagster/partition", "")
+    context.log.info(f"per-month facts rebuilt from {period_from or 'the first month'}")
+    with facts_from(period_from):
+        invocation = dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context, target_path=target_path)
+        yield from invocation.stream()
     _keep_partial_parse(paths, target_path)
     # the run audit log records which dbt invocation built the facts
     invocation_id = invocation.get_artifact("run_results.json")["metadata"]["invocation_id"]

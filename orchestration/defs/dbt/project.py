@@ -1,7 +1,9 @@
 """The one DbtProject, its CLI resource and the arguments we pass to dbt."""
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
+import os
 import shutil
 import sys
 from functools import cached_property
@@ -10,7 +12,10 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 
+from orchestration.lib.months import parse_month
+
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
+PERIOD_FROM_ENV = "KINERJA_PERIOD_FROM"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()   # acts only under `dagster dev`; `make` and the test fixture build the manifest
@@ -51,6 +56,21 @@ def dbt_build_args(full_refresh: bool = False, exclude_unit_tests: bool = True) 
     if full_refresh:
         args.append("--full-refresh")
     return args
+
+
+@contextlib.contextmanager
+def facts_from(period_from: str):
+    """dbt builds started inside rebuild the per-month facts from this month (YYYY-MM) on, and keep earlier months
+    as built (dbt_project/macros/run_months.sql); '' rebuilds every month."""
+    previous = os.environ.pop(PERIOD_FROM_ENV, None)
+    if period_from:
+        os.environ[PERIOD_FROM_ENV] = f"{parse_month(period_from):%Y-%m-%d}"
+    try:
+        yield
+    finally:
+        os.environ.pop(PERIOD_FROM_ENV, None)
+        if previous is not None:
+            os.environ[PERIOD_FROM_ENV] = previous
 
 
 def dbt_docs_args(target_path) -> list[str]:
