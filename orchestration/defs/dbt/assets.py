@@ -44,9 +44,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: Ki
     _restore_partial_parse(paths, target_path)
     period_from = config.period_from or context.run.tags.get("dagster/partition", "")
     context.log.info(f"per-month facts rebuilt from {period_from or 'the first month'}")
-    with facts_from(period_from):
+    with facts_from(period_from):   # dbt.cli starts the dbt process, which takes its environment from here
         invocation = dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context, target_path=target_path)
-        yield from invocation.stream()
+    yield from invocation.stream()
     _keep_partial_parse(paths, target_path)
     # the run audit log records which dbt invocation built the facts
     invocation_id = invocation.get_artifact("run_results.json")["metadata"]["invocation_id"]
