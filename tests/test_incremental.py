@@ -119,7 +119,6 @@ def test_a_fetch_file_sent_again_keeps_the_rows_a_full_build_keeps(small_landing
         assert rows(table) == expected
 
 
-
 def test_a_run_rebuilds_the_facts_from_its_first_month_on_and_keeps_earlier_months(small_landing, small_home, tmp_path):
     """The per-month facts are incremental by month: a June run rebuilds June and keeps January as it was built.
     A name changed by hand in the warehouse shows which rows the run rebuilt (a full build would restore both)."""
