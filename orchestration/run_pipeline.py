@@ -5,6 +5,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -12,10 +13,13 @@ from typing import Callable
 
 import dagster as dg
 
+from orchestration.defs.quality.gate_validation import GATE_MODULES, drop_validations, start_validations
 from orchestration.lib.months import month_key, month_range, next_month
 from orchestration.lib.audit import ensure_audit_layout, record_run
+from orchestration.lib.dbt_cli import finish_first_parse, start_first_parse
 from orchestration.lib.raw_store import RawStore
 from orchestration.lib.skp_gates import skp_deadlines
+from orchestration.lib.worker_pool import start_worker_pool
 
 
 # The progress lines are the CLI's output; Dagster's own event log stays in the instance (and `make ui`).
@@ -72,9 +76,15 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
                  full_refresh: bool = False) -> bool:
     started_at = dt.datetime.now(dt.timezone.utc)
     months = month_range(start, end)
+    os.environ["KINERJA_LANDING"], os.environ["KINERJA_HOME"] = str(landing), str(home)
+    start_first_parse(home)   # on the idle core while the definitions load and the files are ingested
     invocation = home / "audit" / "last_dbt_invocation.json"
     invocation.unlink(missing_ok=True)    # written by this run's dbt build only; a stale id must not be recorded
-    failed_step = _run_steps(landing, home, months, echo, instance, docs, documents, full_refresh)
+    try:
+        failed_step = _run_steps(landing, home, months, echo, instance, docs, documents, full_refresh)
+    finally:
+        finish_first_parse(home)   # if the run stopped before its dbt build
+        drop_validations()
     dbt_invocation_id = json.loads(invocation.read_text())["invocation_id"] if invocation.exists() else ""
     run_id = record_run(home, started_at, months, not failed_step, failed_step, dbt_invocation_id)
     echo(f"run {run_id} recorded in audit.pipeline_runs (`kinerja runs --home {home}`)")
@@ -84,12 +94,12 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
 def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bool, documents: str,
                full_refresh: bool = False) -> str:
     """Every step in order; returns the label of the step that failed, or '' when all passed."""
-    os.environ["KINERJA_LANDING"], os.environ["KINERJA_HOME"] = str(landing), str(home)
     from orchestration.defs.dbt.assets import dbt_models
     from orchestration.defs.dbt.project import dbt_resource
     from orchestration.defs.ingest.assets import raw_attendance, raw_roster, raw_siasn
     from orchestration.defs.quality.assets import quality_gate
     from orchestration.defs.reports.assets import ipasn_report, payout_report
+    from orchestration.defs.reports.payout_files import RENDERERS
     from orchestration.defs.resources import KinerjaPaths
 
     home.mkdir(parents=True, exist_ok=True)
@@ -111,6 +121,8 @@ def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bo
         # dbt's own console output goes to <home>/logs/run.log, so the terminal shows one line per step.
         run_config = QUIET
         if assets == [dbt_models]:
+            # GX and the renderers are imported by the worker processes on the core dbt leaves idle
+            start_worker_pool(GATE_MODULES + RENDERERS)
             run_config = {**QUIET, "ops": {"dbt_models": {"config": {"full_refresh": full_refresh,
                                                                      "period_from": month_key(months[0])}}}}
         with open(log_path, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
@@ -127,6 +139,10 @@ def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bo
             echo(f"    full log: {log_path}")
             return label
         echo(f"[{i}/{len(steps)}] {label}: ok in {seconds:.1f}s{_summary(_metadata(result))}")
+        if assets == [dbt_models]:
+            # every month's gate validates on the built facts side by side; each gate step still records its
+            # month's verdict, and writes the payout, in month order
+            start_validations(home, months)
         for w in _warnings(result):
             echo(f"    {w}")
     if docs:
@@ -137,8 +153,12 @@ def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bo
 
 
 def _dbt_docs(home: Path, log_path: Path, echo) -> None:
-    from orchestration.defs.dbt.project import DBT_PROJECT_DIR, dbt_docs_args, dbt_executable
+    from orchestration.defs.dbt.project import dbt_docs_args
+    from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, PARTIAL_PARSE, dbt_executable, kept_partial_parse
     target = home / "reports" / "dbt_docs"
+    target.mkdir(parents=True, exist_ok=True)
+    if kept_partial_parse(home).exists():   # the build's parse state: the docs do not parse the project again
+        shutil.copyfile(kept_partial_parse(home), target / PARTIAL_PARSE)
     with open(log_path, "a", encoding="utf-8") as log:
         done = subprocess.run([dbt_executable(), *dbt_docs_args(target), "--profiles-dir", ".", "--project-dir", "."],
                               cwd=DBT_PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT)

@@ -53,6 +53,14 @@ def test_the_home_keeps_dbt_partial_parse_state(small_home):
     assert (small_home / "dbt" / "partial_parse.msgpack").stat().st_size > 10_000
 
 
+def test_a_fresh_home_is_parsed_while_the_run_ingests_so_its_build_parses_nothing_again(small_home):
+    # small_home is one `kinerja run` on an empty home: the `dbt parse` started with the run parsed the project
+    # in full, and the build found that state (without it dbt logs that the profile has changed)
+    assert "Starting full parse" in (small_home / "dbt" / "first_parse.log").read_text()
+    assert "Unable to do partial parsing" not in (small_home / "logs" / "run.log").read_text()
+    assert not (small_home / "dbt" / "first_parse").exists()
+
+
 def test_run_lands_every_person_and_month(small_home):
     out = (small_home / "run_stdout.txt").read_text()
     assert "[8/15] dbt build (rules, staging, facts, tests): ok" in out and "[15/15] IPASN report 2024: ok" in out

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.demo.generator import generate_city
@@ -96,3 +97,28 @@ def test_failed_rows_quoted_by_the_gate_are_the_first_in_a_fixed_order(small_hom
     failures = next(s["failures"] for s in verdict["suites"] if s["suite"] == suite.name)
     assert failures == [f"expect_column_values_to_be_in_set on is_breach: {len(breaches)} unexpected "
                         f"e.g. {', '.join(b for (b,) in breaches[:3])}"]
+
+
+def test_a_validation_started_ahead_is_taken_once_by_its_month_s_gate(small_home):
+    """`kinerja run` validates every month as soon as dbt has built the facts; each gate step takes its month's."""
+    import json
+    from orchestration.defs.quality import gate_validation as gv
+    from orchestration.lib.fingerprint import month_fingerprint
+    from orchestration.lib.worker_pool import worker_pool
+    april, may = parse_month("2025-04"), parse_month("2025-05")
+    gv.start_validations(small_home, [april, may])
+    in_workers = worker_pool(gv.GATE_MODULES) is not None      # one-core machines validate in-process
+    assert ((small_home.resolve(), april) in gv._started) == in_workers
+    ahead = gv.month_validation(small_home, april)
+    assert (small_home.resolve(), april) not in gv._started     # taken: a later gate of April validates afresh
+    assert ahead == gv.month_validation(small_home, april)
+    gate = json.loads((small_home / "quality" / "2025-04" / "gate.json").read_text())
+    assert [(r.suite, r.success, r.rows) for r in ahead.results] == \
+        [(s["suite"], s["success"], s["rows"]) for s in gate["suites"]]
+    con = duckdb.connect(str(small_home / "warehouse.duckdb"), read_only=True)
+    try:
+        assert ahead.facts_fingerprint == gate["facts_fingerprint"] == month_fingerprint(con, april)
+    finally:
+        con.close()
+    gv.drop_validations()                                        # May's, never asked for
+    assert not gv._started

@@ -7,10 +7,10 @@ from typing import Any, Mapping, Optional
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from ..resources import KinerjaPaths
-from .project import DBT_PROJECT_DIR, dbt_build_args, dbt_project, facts_from
+from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, PARTIAL_PARSE, finish_first_parse, kept_partial_parse
 
-PARTIAL_PARSE = "partial_parse.msgpack"
+from ..resources import KinerjaPaths
+from .project import dbt_build_args, dbt_project, facts_from
 
 
 class KinerjaTranslator(DagsterDbtTranslator):
@@ -41,6 +41,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: Ki
     """One `dbt build`: staging over every delivered file, the per-month facts from the run's first month on
     (each month as of its own cutoff, so earlier months stay as they were paid)."""
     target_path = DBT_PROJECT_DIR / "target" / f"dbt_models-{context.run.run_id[:8]}"
+    finish_first_parse(paths.home_dir)   # `kinerja run` parses a fresh home's project while it ingests
     _restore_partial_parse(paths, target_path)
     period_from = config.period_from or context.run.tags.get("dagster/partition", "")
     context.log.info(f"per-month facts rebuilt from {period_from or 'the first month'}")
@@ -58,19 +59,15 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: Ki
 # dbt re-parses the whole project (about 6 s) when the profile differs from the one its partial-parse file was
 # written with, and the profile holds the warehouse path. So each warehouse home keeps its own partial-parse
 # file: a home's second build, and every monthly run after it, parses only what changed.
-def _kept_partial_parse(paths: KinerjaPaths):
-    return paths.home_dir / "dbt" / PARTIAL_PARSE
-
-
 def _restore_partial_parse(paths: KinerjaPaths, target_path) -> None:
-    kept = _kept_partial_parse(paths)
+    kept = kept_partial_parse(paths.home_dir)
     if kept.exists():
         target_path.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(kept, target_path / PARTIAL_PARSE)
 
 
 def _keep_partial_parse(paths: KinerjaPaths, target_path) -> None:
-    written, kept = target_path / PARTIAL_PARSE, _kept_partial_parse(paths)
+    written, kept = target_path / PARTIAL_PARSE, kept_partial_parse(paths.home_dir)
     if written.exists():
         kept.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(written, kept)

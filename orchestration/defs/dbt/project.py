@@ -4,30 +4,18 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import os
-import shutil
-import sys
 from functools import cached_property
-from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 
+from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, dbt_executable
 from orchestration.lib.months import parse_month
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 PERIOD_FROM_ENV = "KINERJA_PERIOD_FROM"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()   # acts only under `dagster dev`; `make` and the test fixture build the manifest
-
-
-def dbt_executable() -> str:
-    """dbt from this venv, so it works when the venv is not on PATH (make, CI, cron, `dagster dev`'s code
-    server, whose sys.executable may be the resolved base interpreter rather than the venv's)."""
-    for folder in (Path(sys.executable).parent, Path(sys.prefix) / "bin", DBT_PROJECT_DIR.parent / ".venv" / "bin"):
-        if (folder / "dbt").exists():
-            return str(folder / "dbt")
-    return shutil.which("dbt") or "dbt"
 
 
 class WarehouseDbtResource(DbtCliResource):

@@ -2,13 +2,12 @@
 import json
 
 import dagster as dg
-import duckdb
 
-from orchestration.lib.fingerprint import month_fingerprint
 from orchestration.lib.months import parse_month
 
 from ..partitions import monthly
 from ..resources import KinerjaPaths
+from .gate_validation import data_docs_dir, month_validation
 from .suites import CRITICAL, SUITES
 
 GATE_KEY = dg.AssetKey(["quality", "quality_gate"])
@@ -28,17 +27,10 @@ def gate_file(paths: KinerjaPaths, partition_key: str):
                                    description=f"[{s.severity}] {s.gates}") for s in SUITES],
 )
 def quality_gate(context: dg.AssetExecutionContext, paths: KinerjaPaths):
-    from .gx_runner import validate_month   # imports GX (about 4 s): only when a gate runs
-    period = parse_month(context.partition_key)
-    docs = paths.home_dir / "reports" / "data_docs"
-    results = validate_month(paths.warehouse, period, docs, paths.home_dir / "quality" / "gx_validations")
-    con = duckdb.connect(str(paths.warehouse), read_only=True)
-    try:
-        fingerprint = month_fingerprint(con, period)
-    finally:
-        con.close()
+    validation = month_validation(paths.home_dir, parse_month(context.partition_key))   # in a worker process
+    results, docs = validation.results, data_docs_dir(paths.home_dir)
     passed = not any(r.blocks for r in results)
-    verdict = {"month": context.partition_key, "passed": passed, "facts_fingerprint": fingerprint,
+    verdict = {"month": context.partition_key, "passed": passed, "facts_fingerprint": validation.facts_fingerprint,
                "suites": [{"suite": r.suite, "severity": r.severity, "success": r.success, "rows": r.rows,
                            "failures": [str(f) for f in r.failures]} for r in results]}
     target = gate_file(paths, context.partition_key)

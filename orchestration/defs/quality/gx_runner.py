@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import fcntl
 from pathlib import Path
 
 import duckdb
@@ -10,42 +10,16 @@ import numpy as np
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
+from orchestration.lib.fingerprint import month_fingerprint
 from orchestration.lib.months import month_key
 from orchestration.lib.nip import mask_nip
 
+from .gate_results import Failure, MonthValidation, SuiteResult
 from .gx_project import RESULT_FORMAT, get_context
-from .suites import CRITICAL, SUITES, Suite
+from .suites import SUITES, Suite
 
 # Run identifiers carry the month, never the wall clock, so re-validating a month names the same page.
 RUN_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
-
-
-@dataclass
-class Failure:
-    expectation: str
-    column: str
-    unexpected_count: int
-    samples: list[str]
-
-    def __str__(self) -> str:
-        where = f" on {self.column}" if self.column else ""
-        sample = f" e.g. {', '.join(self.samples)}" if self.samples else ""
-        return f"{self.expectation}{where}: {self.unexpected_count} unexpected{sample}"
-
-
-@dataclass
-class SuiteResult:
-    suite: str
-    gates: str
-    severity: str
-    success: bool
-    rows: int
-    evaluated: int
-    failures: list[Failure] = field(default_factory=list)
-
-    @property
-    def blocks(self) -> bool:
-        return self.severity == CRITICAL and not self.success
 
 
 def _samples(suite: Suite, frame, result: dict) -> list[str]:
@@ -68,7 +42,7 @@ def _widened(frame):
     return frame.astype(wider) if wider else frame
 
 
-def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, results_dir: Path) -> list[SuiteResult]:
+def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, results_dir: Path) -> MonthValidation:
     """Each suite's validation definition (the same suite and batch as its committed checkpoint), then the
     Data Docs for the month: its validation pages, the suite pages and the index, not the pages of other months
     (a full rebuild renders every month validated so far and was most of the gate's time)."""
@@ -76,6 +50,7 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
     con = duckdb.connect(str(warehouse), read_only=True)
     results = []
     try:
+        fingerprint = month_fingerprint(con, period)
         for suite in SUITES:
             params = {"period": period} if "$period" in suite.sql else {}
             # in a fixed row order, so the failed rows quoted as samples are the same on every run; through
@@ -104,8 +79,13 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
         con.close()
     this_month = {run_name(period, s) for s in SUITES}
     pages = [key for key in ctx.validation_results_store.list_keys() if key.run_id.run_name in this_month]
-    ctx.build_data_docs(resource_identifiers=pages + [ExpectationSuiteIdentifier(name=s.name) for s in SUITES])
-    return results
+    # Months may be validated side by side (kinerja run): one builder at a time, as they share the index page.
+    # Each month's build comes after its own results are stored, so the last build's index lists every month.
+    Path(data_docs_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(data_docs_dir) / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        ctx.build_data_docs(resource_identifiers=pages + [ExpectationSuiteIdentifier(name=s.name) for s in SUITES])
+    return MonthValidation(results, fingerprint)
 
 
 def run_name(period: dt.date, suite: Suite) -> str:

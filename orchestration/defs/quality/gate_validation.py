@@ -1,0 +1,56 @@
+"""A month's GX validation, run in a worker process (this process never imports GX), and started ahead of time
+by `kinerja run` so the months are validated side by side on every core while each payout is written in turn.
+
+A validation only reads the warehouse (read-only DuckDB) and writes its own results and Data Docs pages, so it
+may run early. Its verdict still counts only through the gate asset of its month, which records it, in order.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import Future, wait
+from pathlib import Path
+
+from orchestration.lib.worker_pool import worker_pool
+
+from .gate_results import MonthValidation
+
+GATE_MODULES = ("orchestration.defs.quality.gx_runner",)   # imported once by the worker pool's forkserver
+
+_started: dict[tuple[Path, dt.date], Future] = {}
+
+
+def data_docs_dir(home: Path) -> Path:
+    return home / "reports" / "data_docs"
+
+
+def _validate(home: Path, period: dt.date) -> MonthValidation:
+    # This module imports neither Dagster nor GX, so a worker unpickles this function cheaply.
+    from .gx_runner import validate_month   # already imported by the worker pool's forkserver
+    return validate_month(home / "warehouse.duckdb", period, data_docs_dir(home), home / "quality" / "gx_validations")
+
+
+def start_validations(home: Path, periods: list[dt.date]) -> None:
+    """Queue these months' validations on the worker pool now. Call it only once the facts are built: each
+    validation reads the warehouse as it is when a worker picks it up."""
+    pool = worker_pool(GATE_MODULES)
+    for period in periods if pool else []:
+        _started[(home.resolve(), period)] = pool.submit(_validate, home, period)
+
+
+def drop_validations() -> None:
+    """Forget validations nobody asked for (a run stopped early): the queued ones are not run, and the ones
+    running are waited for, so none still reads the warehouse when the next build opens it to write."""
+    for future in _started.values():
+        future.cancel()
+    wait(list(_started.values()))
+    _started.clear()
+
+
+def month_validation(home: Path, period: dt.date) -> MonthValidation:
+    """The month's validation: the one started for it (taken, so a later gate of the month validates afresh),
+    else one run now."""
+    started = _started.pop((home.resolve(), period), None)
+    if started is not None:
+        return started.result()
+    pool = worker_pool(GATE_MODULES)
+    return pool.submit(_validate, home, period).result() if pool else _validate(home, period)
