@@ -29,6 +29,7 @@ SCALES = {  # name: (ASN, first month, last month, generator, payout documents, 
     "province": (100_000, "2025-03", "2025-05", "bulk", "all", "monthly"),
     "national": (5_600_000, "2025-03", "2025-05", "bulk", "csv", "monthly"),
 }
+PAGE = os.sysconf("SC_PAGE_SIZE")
 RUN_DAY = 6     # the monthly schedule runs on the 6th (defs/schedules.py)
 APRIL = dt.date(2025, 4, 1)
 STEP = re.compile(r"^\[\d+/\d+\] (?P<label>.+?): ok in (?P<seconds>[\d.]+)s")
@@ -40,18 +41,44 @@ def _kinerja() -> str:
     return str(Path(sys.executable).parent / "kinerja")
 
 
+def _tree_rss_bytes(root: int) -> int:
+    """Resident memory of a process and all its descendants now (shared pages counted in each process). The
+    worker pool's processes descend from the forkserver, which the run never waits for, so the OS's peak RSS
+    of the run's children does not include them."""
+    parent, rss = {}, {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2:].split()   # from field 3 (state) on: ppid is 4, rss (pages) 24
+            parent[int(entry.name)], rss[int(entry.name)] = int(fields[1]), int(fields[21]) * PAGE
+    tree = {root}
+    while grown := {pid for pid, ppid in parent.items() if ppid in tree and pid not in tree}:
+        tree |= grown
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
 def _timed(cmd: list[str], env: dict | None = None) -> tuple[float, str, float]:
-    """(seconds, stdout, peak RSS in GiB of the command and its child processes)."""
+    """(seconds, stdout, peak RSS in GiB: the larger of the OS's peak for the command and its waited-for
+    children, and the whole process tree's sum sampled every 0.2 s)."""
     t0 = time.monotonic()
     with tempfile.TemporaryFile("w+") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, text=True, env={**os.environ, **(env or {})})
-        _, status, usage = os.wait4(proc.pid, 0)
+        sampled = 0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            sampled = max(sampled, _tree_rss_bytes(proc.pid))
+            time.sleep(0.2)
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:3])} failed:\n{text[-5000:]}")
-    return time.monotonic() - t0, text, usage.ru_maxrss / 1024 / 1024
+    return time.monotonic() - t0, text, max(sampled / 2**30, usage.ru_maxrss / 1024 / 1024)
 
 
 def stage_delivered(landing: Path, staged: Path, month: dt.date) -> None:

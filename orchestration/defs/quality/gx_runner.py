@@ -47,7 +47,9 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
     Data Docs for the month: its validation pages, the suite pages and the index, not the pages of other months
     (a full rebuild renders every month validated so far and was most of the gate's time)."""
     ctx = get_context(Path(data_docs_dir).resolve(), Path(results_dir).resolve())
+    # no progress bar: in a worker process it would write into `kinerja run`'s terminal, between its step lines
     con = duckdb.connect(str(warehouse), read_only=True)
+    con.execute("set enable_progress_bar = false")
     results = []
     try:
         fingerprint = month_fingerprint(con, period)
