@@ -26,7 +26,25 @@ def data_docs_dir(home: Path) -> Path:
 def _validate(home: Path, period: dt.date) -> MonthValidation:
     # This module imports neither Dagster nor GX, so a worker unpickles this function cheaply.
     from .gx_runner import validate_month   # already imported by the worker pool's forkserver
-    return validate_month(home / "warehouse.duckdb", period, data_docs_dir(home), home / "quality" / "gx_validations")
+    try:
+        return validate_month(home / "warehouse.duckdb", period, data_docs_dir(home), home / "quality" / "gx_validations")
+    finally:
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Hand the memory of a validation's batches back to the OS: the worker lives on beside the run, which goes on
+    to write the payout files."""
+    import ctypes
+    import gc
+
+    import pyarrow as pa
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)   # glibc keeps freed heap pages otherwise
+    except (OSError, AttributeError):             # not glibc
+        pass
 
 
 def start_validations(home: Path, periods: list[dt.date]) -> None:

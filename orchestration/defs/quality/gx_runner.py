@@ -6,6 +6,7 @@ import fcntl
 from pathlib import Path
 
 import duckdb
+import great_expectations as gx
 import numpy as np
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
@@ -87,6 +88,9 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
     with open(Path(data_docs_dir) / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         ctx.build_data_docs(resource_identifiers=pages + [ExpectationSuiteIdentifier(name=s.name) for s in SUITES])
+    # GX keeps the last context it made, and the context keeps every batch it validated (a national month: about
+    # 4 GB, held in the worker while the payout files are written): an empty context in its place lets them go
+    gx.get_context(mode="ephemeral")
     return MonthValidation(results, fingerprint)
 
 
