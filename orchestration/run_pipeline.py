@@ -5,7 +5,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -154,11 +153,9 @@ def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bo
 
 def _dbt_docs(home: Path, log_path: Path, echo) -> None:
     from orchestration.defs.dbt.project import dbt_docs_args
-    from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, PARTIAL_PARSE, dbt_executable, kept_partial_parse
+    from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, dbt_executable, restore_partial_parse
     target = home / "reports" / "dbt_docs"
-    target.mkdir(parents=True, exist_ok=True)
-    if kept_partial_parse(home).exists():   # the build's parse state: the docs do not parse the project again
-        shutil.copyfile(kept_partial_parse(home), target / PARTIAL_PARSE)
+    restore_partial_parse(home, target)   # the build's parse state: the docs do not parse the project again
     with open(log_path, "a", encoding="utf-8") as log:
         done = subprocess.run([dbt_executable(), *dbt_docs_args(target), "--profiles-dir", ".", "--project-dir", "."],
                               cwd=DBT_PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT)

@@ -31,6 +31,22 @@ def kept_partial_parse(home: Path) -> Path:
     return home / "dbt" / PARTIAL_PARSE
 
 
+def restore_partial_parse(home: Path, target_path: Path) -> None:
+    """Put the home's parse state where a dbt command with this target path looks for it."""
+    kept = kept_partial_parse(home)
+    if kept.exists():
+        target_path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, target_path / PARTIAL_PARSE)
+
+
+def keep_partial_parse(home: Path, target_path: Path) -> None:
+    """Keep the parse state a dbt command wrote into this target path as the home's."""
+    written, kept = target_path / PARTIAL_PARSE, kept_partial_parse(home)
+    if written.exists():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(written, kept)
+
+
 def _first_parse_dir(home: Path) -> Path:
     return home / "dbt" / "first_parse"
 
@@ -55,8 +71,6 @@ def finish_first_parse(home: Path) -> None:
     proc = _first_parse.pop(home, None)
     if proc is None:
         return
-    proc.wait()
-    written, kept = _first_parse_dir(home) / PARTIAL_PARSE, kept_partial_parse(home)
-    if proc.returncode == 0 and written.exists() and not kept.exists():
-        shutil.copyfile(written, kept)
+    if proc.wait() == 0 and not kept_partial_parse(home).exists():
+        keep_partial_parse(home, _first_parse_dir(home))
     shutil.rmtree(_first_parse_dir(home), ignore_errors=True)

@@ -1,13 +1,12 @@
 """dbt models as Dagster assets; dbt tests as asset checks; sources mapped onto the ingest assets."""
 
 import json
-import shutil
 from typing import Any, Mapping, Optional
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, PARTIAL_PARSE, finish_first_parse, kept_partial_parse
+from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, finish_first_parse, keep_partial_parse, restore_partial_parse
 
 from ..resources import KinerjaPaths
 from .project import dbt_build_args, dbt_project, facts_from
@@ -42,32 +41,16 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: Ki
     (each month as of its own cutoff, so earlier months stay as they were paid)."""
     target_path = DBT_PROJECT_DIR / "target" / f"dbt_models-{context.run.run_id[:8]}"
     finish_first_parse(paths.home_dir)   # `kinerja run` parses a fresh home's project while it ingests
-    _restore_partial_parse(paths, target_path)
+    # each warehouse home keeps its own parse state (lib/dbt_cli.py): a build parses only what changed
+    restore_partial_parse(paths.home_dir, target_path)
     period_from = config.period_from or context.run.tags.get("dagster/partition", "")
     context.log.info(f"per-month facts rebuilt from {period_from or 'the first month'}")
     with facts_from(period_from):   # dbt.cli starts the dbt process, which takes its environment from here
         invocation = dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context, target_path=target_path)
     yield from invocation.stream()
-    _keep_partial_parse(paths, target_path)
+    keep_partial_parse(paths.home_dir, target_path)
     # the run audit log records which dbt invocation built the facts
     invocation_id = invocation.get_artifact("run_results.json")["metadata"]["invocation_id"]
     target = paths.home_dir / "audit" / "last_dbt_invocation.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps({"invocation_id": invocation_id}) + "\n")
-
-
-# dbt re-parses the whole project (about 6 s) when the profile differs from the one its partial-parse file was
-# written with, and the profile holds the warehouse path. So each warehouse home keeps its own partial-parse
-# file: a home's second build, and every monthly run after it, parses only what changed.
-def _restore_partial_parse(paths: KinerjaPaths, target_path) -> None:
-    kept = kept_partial_parse(paths.home_dir)
-    if kept.exists():
-        target_path.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(kept, target_path / PARTIAL_PARSE)
-
-
-def _keep_partial_parse(paths: KinerjaPaths, target_path) -> None:
-    written, kept = target_path / PARTIAL_PARSE, kept_partial_parse(paths.home_dir)
-    if written.exists():
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(written, kept)
