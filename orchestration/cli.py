@@ -1,6 +1,10 @@
 """`kinerja`: the data team's command line (generate a demo city, run the pipeline, explain a line)."""
 from __future__ import annotations
 
+import atexit
+import os
+import sys
+import threading
 from pathlib import Path
 
 import typer
@@ -138,5 +142,35 @@ def gx_init():
     typer.echo("expectations/ updated; review and commit the JSON")
 
 
+def main() -> None:
+    """The `kinerja` console script: the command, then `_leave`."""
+    try:
+        app()
+        code = 0
+    except SystemExit as stop:
+        if stop.code is None or isinstance(stop.code, int):
+            code = stop.code or 0
+        else:
+            print(stop.code, file=sys.stderr)
+            code = 1
+    _leave(code)
+
+
+def _leave(code: int) -> None:
+    """Exit without the interpreter freeing, object by object, every module Dagster, dbt and GX loaded: that
+    took about 1.5 s after each `kinerja run`, longer than a month's gate. What an exit must do still happens:
+    the worker processes are shut down and waited for, the atexit handlers run (logging, temporary folders,
+    multiprocessing), and the output is flushed. Every file and warehouse connection is closed by then.
+    With a thread of our own still running (none should be), the ordinary exit waits for it instead."""
+    from orchestration.lib.worker_pool import stop_worker_pool
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.exit(code)
+    stop_worker_pool()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -37,3 +37,11 @@ def start_worker_pool(preload: tuple[str, ...]) -> None:
     pool = worker_pool(preload)
     if pool is not None:
         threading.Thread(target=lambda: pool.submit(int).result(), name="worker-pool-start", daemon=True).start()
+
+
+def stop_worker_pool() -> None:
+    """Shut the pool down and wait for its workers to exit (what the interpreter's own exit would do)."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
