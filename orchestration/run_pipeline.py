@@ -6,13 +6,14 @@ import datetime as dt
 import json
 import os
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Callable
 
 import dagster as dg
 
-from orchestration.defs.quality.gate_validation import GATE_MODULES, drop_validations, start_validations
+from orchestration.defs.quality.gate_validation import GATE_MODULES, drop_validations, finish_site, start_validations
 from orchestration.lib.months import month_key, month_range, next_month
 from orchestration.lib.audit import ensure_audit_layout, record_run
 from orchestration.lib.dbt_cli import finish_first_parse, start_first_parse
@@ -98,6 +99,7 @@ def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bo
     from orchestration.defs.ingest.assets import raw_attendance, raw_roster, raw_siasn
     from orchestration.defs.quality.assets import quality_gate
     from orchestration.defs.reports.assets import ipasn_report, payout_report
+    from orchestration.defs.reports.ipasn import chart_library
     from orchestration.defs.reports.payout_files import RENDERERS
     from orchestration.defs.resources import KinerjaPaths
 
@@ -122,6 +124,9 @@ def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bo
         if assets == [dbt_models]:
             # GX and the renderers are imported by the worker processes on the core dbt leaves idle
             start_worker_pool(GATE_MODULES + RENDERERS)
+            if any(step_assets == [ipasn_report] for _, step_assets, _ in steps):
+                # this process mostly waits for dbt: the IPASN chart's library is imported meanwhile
+                threading.Thread(target=chart_library, name="import-matplotlib", daemon=True).start()
             run_config = {**QUIET, "ops": {"dbt_models": {"config": {"full_refresh": full_refresh,
                                                                      "period_from": month_key(months[0])}}}}
         with open(log_path, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
@@ -144,6 +149,11 @@ def _run_steps(landing: Path, home: Path, months: list, echo, instance, docs: bo
             start_validations(home, months)
         for w in _warnings(result):
             echo(f"    {w}")
+    try:
+        finish_site(home)   # the Data Docs suite pages and index, built once after every month's validation
+    except Exception as err:
+        echo(f"Data Docs index: FAILED ({type(err).__name__}: {err})")
+        return "Data Docs index"
     if docs:
         _dbt_docs(home, log_path, echo)
     from orchestration.lib.summary import print_summary

@@ -7,7 +7,8 @@ may run early. Its verdict still counts only through the gate asset of its month
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import Future, wait
+import threading
+from concurrent.futures import Executor, Future, wait
 from pathlib import Path
 
 from orchestration.lib.worker_pool import worker_pool
@@ -17,19 +18,29 @@ from .gate_results import MonthValidation
 GATE_MODULES = ("orchestration.defs.quality.gx_runner",)   # imported once by the worker pool's forkserver
 
 _started: dict[tuple[Path, dt.date], Future] = {}
+_sites: dict[Path, Future] = {}   # a home's Data Docs suite pages and index, built once its months are validated
 
 
 def data_docs_dir(home: Path) -> Path:
     return home / "reports" / "data_docs"
 
 
-def _validate(home: Path, period: dt.date) -> MonthValidation:
+def _results_dir(home: Path) -> Path:
+    return home / "quality" / "gx_validations"
+
+
+def _validate(home: Path, period: dt.date, whole_site: bool = True) -> MonthValidation:
     # This module imports neither Dagster nor GX, so a worker unpickles this function cheaply.
     from .gx_runner import validate_month   # already imported by the worker pool's forkserver
     try:
-        return validate_month(home / "warehouse.duckdb", period, data_docs_dir(home), home / "quality" / "gx_validations")
+        return validate_month(home / "warehouse.duckdb", period, data_docs_dir(home), _results_dir(home), whole_site)
     finally:
         _give_back_memory()
+
+
+def _build_site(home: Path) -> None:
+    from .gx_runner import build_site
+    build_site(data_docs_dir(home), _results_dir(home))
 
 
 def _give_back_memory() -> None:
@@ -48,20 +59,45 @@ def _give_back_memory() -> None:
 
 
 def start_validations(home: Path, periods: list[dt.date]) -> None:
-    """Queue these months' validations on the worker pool now. Call it only once the facts are built: each
-    validation reads the warehouse as it is when a worker picks it up."""
+    """Queue these months' validations on the worker pool now, each with its own Data Docs pages, then the
+    site's suite pages and index once after them all (each month building those was over half of its Data Docs
+    time). Call it only once the facts are built: each validation reads the warehouse as it is when a worker
+    picks it up."""
     pool = worker_pool(GATE_MODULES)
-    for period in periods if pool else []:
-        _started[(home.resolve(), period)] = pool.submit(_validate, home, period)
+    if pool is None:
+        return
+    months = []
+    for period in periods:
+        months.append(pool.submit(_validate, home, period, False))
+        _started[(home.resolve(), period)] = months[-1]
+    site = _sites[home.resolve()] = Future()
+    threading.Thread(target=_build_site_after, args=(pool, home, months, site), name="data-docs-site", daemon=True).start()
+
+
+def _build_site_after(pool: Executor, home: Path, months: list[Future], site: Future) -> None:
+    wait(months)   # done or cancelled: the index lists whatever results were stored
+    try:
+        site.set_result(pool.submit(_build_site, home).result())
+    except BaseException as err:   # handed to whoever waits for the site
+        site.set_exception(err)
+
+
+def finish_site(home: Path) -> None:
+    """Wait for the home's Data Docs site started with its validations, if any; raises what its build raised."""
+    site = _sites.pop(home.resolve(), None)
+    if site is not None:
+        site.result()
 
 
 def drop_validations() -> None:
     """Forget validations nobody asked for (a run stopped early): the queued ones are not run, and the ones
-    running are waited for, so none still reads the warehouse when the next build opens it to write."""
+    running are waited for, so none still reads the warehouse when the next build opens it to write. The Data
+    Docs sites started with them are waited for too (they list the results stored)."""
     for future in _started.values():
         future.cancel()
-    wait(list(_started.values()))
+    wait([*_started.values(), *_sites.values()])
     _started.clear()
+    _sites.clear()
 
 
 def month_validation(home: Path, period: dt.date) -> MonthValidation:

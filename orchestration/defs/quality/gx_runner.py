@@ -43,10 +43,12 @@ def _widened(frame):
     return frame.astype(wider) if wider else frame
 
 
-def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, results_dir: Path) -> MonthValidation:
+def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, results_dir: Path,
+                   whole_site: bool = True) -> MonthValidation:
     """Each suite's validation definition (the same suite and batch as its committed checkpoint), then the
-    Data Docs for the month: its validation pages, the suite pages and the index, not the pages of other months
-    (a full rebuild renders every month validated so far and was most of the gate's time)."""
+    Data Docs for the month: its validation pages and, with `whole_site`, the suite pages and the index; never
+    the pages of other months (a full rebuild renders every month validated so far and was most of the gate's
+    time). Months validated together leave the suite pages and index to one `build_site` after them all."""
     ctx = get_context(Path(data_docs_dir).resolve(), Path(results_dir).resolve())
     # no progress bar: in a worker process it would write into `kinerja run`'s terminal, between its step lines
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -82,16 +84,30 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
         con.close()
     this_month = {run_name(period, s) for s in SUITES}
     pages = [key for key in ctx.validation_results_store.list_keys() if key.run_id.run_name in this_month]
-    # Months may be validated side by side (kinerja run): one builder at a time, as they share the index page.
-    # Each month's build comes after its own results are stored, so the last build's index lists every month.
+    _build_docs(ctx, data_docs_dir, pages + (_suite_pages() if whole_site else []), index=whole_site)
+    return MonthValidation(results, fingerprint)
+
+
+def build_site(data_docs_dir: Path, results_dir: Path) -> None:
+    """The suite pages and the index, which links every month's pages stored so far."""
+    _build_docs(get_context(Path(data_docs_dir).resolve(), Path(results_dir).resolve()), data_docs_dir,
+                _suite_pages(), index=True)
+
+
+def _suite_pages() -> list[ExpectationSuiteIdentifier]:
+    return [ExpectationSuiteIdentifier(name=s.name) for s in SUITES]
+
+
+def _build_docs(ctx, data_docs_dir: Path, pages: list, index: bool) -> None:
+    # Months may be validated side by side (kinerja run): one builder at a time, as they share the static files
+    # and the index page. An index is built only after the results it must list are stored.
     Path(data_docs_dir).mkdir(parents=True, exist_ok=True)
     with open(Path(data_docs_dir) / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        ctx.build_data_docs(resource_identifiers=pages + [ExpectationSuiteIdentifier(name=s.name) for s in SUITES])
+        ctx.build_data_docs(resource_identifiers=pages, build_index=index)
     # GX keeps the last context it made, and the context keeps every batch it validated (a national month: about
     # 4 GB, held in the worker while the payout files are written): an empty context in its place lets them go
     gx.get_context(mode="ephemeral")
-    return MonthValidation(results, fingerprint)
 
 
 def run_name(period: dt.date, suite: Suite) -> str:

@@ -79,17 +79,23 @@ def write_ipasn_reports(con, year: int, out_dir: Path) -> list[Path]:
 CHART_MAX_BARS = 40    # a readable chart; a province or the country has thousands of OPDs (all in the XLSX/CSV)
 
 
+def chart_library():
+    """matplotlib's pyplot, drawing to files only. Imported here, not with the module: matplotlib is half a second
+    of every `kinerja` command's and every Dagster definitions load's start-up, and only this chart uses it
+    (`kinerja run` imports it while dbt builds)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
 def _chart(rows: list[dict], year: int, path: Path) -> None:
     title = f"Predikat kinerja tahunan {year} per OPD (IPASN dimensi kinerja)"
     if len(rows) > CHART_MAX_BARS:
         total, opds = rows[-1], sorted(rows[:-1], key=lambda r: (-r["n_asn"], r["opd_kode"]))[: CHART_MAX_BARS - 1]
         title += f"\n{len(opds)} largest of {len(rows) - 1:,} OPDs and the total; every OPD is in the XLSX and CSV"
         rows = [*sorted(opds, key=lambda r: r["opd_kode"]), total]
-    # imported here, not with the module: matplotlib is half a second of every `kinerja` command's and every
-    # Dagster definitions load's start-up, and only this chart uses it
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = chart_library()
     fig, ax = plt.subplots(figsize=(10, 8), dpi=100)
     labels = [f"{r['opd_kode']} {r['opd_nama'][:38]}" for r in rows]
     left = [0.0] * len(rows)
