@@ -148,6 +148,16 @@ def bench_scale(name: str, root: Path, through: str | None = None) -> dict:
             "landing_gib": sum(f.stat().st_size for f in landing.rglob("*") if f.is_file()) / 2**30}
 
 
+def machine_speed() -> float:
+    """Seconds for a fixed pure-Python loop (one core). This shared machine's speed drifts by half between
+    moments of the same day, so each table carries this figure: compare runs by it, or run A and B in turn."""
+    t0 = time.process_time()
+    total = 0
+    for i in range(30_000_000):
+        total += i
+    return time.process_time() - t0
+
+
 def _commit() -> str:
     """The code the figures belong to: this machine's timings drift between sessions, so figures are compared
     commit against commit."""
@@ -184,12 +194,14 @@ def main(scale: str = typer.Option("default", help="default (city + province), c
     if through and parse_month(through) < APRIL:
         raise typer.BadParameter("the plain query computes April: run through 2025-04 at least", param_hint="--through")
     header = f"kinerja-tpp bench ({dt.date.today()}, commit {_commit()})"   # the code as it was when the bench began
+    before = machine_speed()
     results = []
     for name in names:
         typer.echo(f"bench {name}: {SCALES[name][0]:,} ASN ...")
         results.append(bench_scale(name, root, through))
         typer.echo(render(results[-1:]))
-    table = render(results)
+    speed = f"machine speed: a fixed Python loop took {before:.2f} s before the runs and {machine_speed():.2f} s after"
+    table = render(results) + f"\n{speed}\n"
     out = root / names[-1] / "home" / "bench" / "results.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(f"# {header}\n\n{table}")
