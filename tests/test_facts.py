@@ -91,26 +91,37 @@ def test_bench_reference_query_agrees_with_the_pipeline(small_home):
         con.close()
 
 
+def _warehouse_copy(small_home: Path, tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copyfile(small_home / "warehouse.duckdb", home / "warehouse.duckdb")
+    return home
+
+
+def _failing_test(home: Path, tmp_path: Path, select: str, stored_as: str) -> tuple[str, str]:
+    """Run one dbt data test on the home, storing its failing rows: (dbt's output, the failures table)."""
+    r = subprocess.run([dbt_bin(), "test", "--select", select, "--store-failures", "--target-path",
+                        str(tmp_path / "target"), "--profiles-dir", ".", "--project-dir", "."],
+                       cwd=DBT_DIR, capture_output=True, text=True, env={**os.environ, "KINERJA_HOME": str(home)})
+    assert r.returncode == 1, r.stdout[-4000:]
+    [(failures,)] = query(home, "select table_schema || '.' || table_name from information_schema.tables "
+                                f"where table_name like '{stored_as}%'")
+    return r.stdout, failures
+
+
 def test_unique_combination_fails_on_a_duplicated_key(small_home, tmp_path):
     """The generic key test (dbt_project/macros/test_unique_combination.sql) on a copy of the warehouse where
     one person's SKP-year row is there twice: exactly that key fails."""
     import duckdb
-    home = tmp_path / "home"
-    home.mkdir()
-    shutil.copyfile(small_home / "warehouse.duckdb", home / "warehouse.duckdb")
+    home = _warehouse_copy(small_home, tmp_path)
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     nip, year = con.execute("select nip, skp_year from marts.fct_skp_arrears order by all limit 1").fetchone()
     con.execute("insert into marts.fct_skp_arrears select * from marts.fct_skp_arrears where nip = ? and skp_year = ?",
                 [nip, year])
     con.close()
-    r = subprocess.run([dbt_bin(), "test", "--select", "fct_skp_arrears,test_name:unique_combination",
-                        "--store-failures", "--target-path", str(tmp_path / "target"), "--profiles-dir", ".",
-                        "--project-dir", "."],
-                       cwd=DBT_DIR, capture_output=True, text=True, env={**os.environ, "KINERJA_HOME": str(home)})
-    assert r.returncode == 1, r.stdout[-4000:]
-    assert "FAIL 1 unique_combination_fct_skp_arrears_nip__skp_year" in r.stdout
-    [(failures,)] = query(home, "select table_schema || '.' || table_name from information_schema.tables "
-                                "where table_name like 'unique_combination_fct_skp_arrears%'")
+    out, failures = _failing_test(home, tmp_path, "fct_skp_arrears,test_name:unique_combination",
+                                  "unique_combination_fct_skp_arrears")
+    assert "FAIL 1 unique_combination_fct_skp_arrears_nip__skp_year" in out
     assert query(home, f"select nip, skp_year, n from {failures}") == [(nip, year, 2)]
 
 
@@ -118,22 +129,15 @@ def test_not_null_columns_names_each_column_that_holds_nulls(small_home, tmp_pat
     """The generic never-null test (dbt_project/macros/test_not_null_columns.sql) on a copy of the warehouse where
     two payout lines lost their OPD and one its payable amount: one failure row per column, with its count."""
     import duckdb
-    home = tmp_path / "home"
-    home.mkdir()
-    shutil.copyfile(small_home / "warehouse.duckdb", home / "warehouse.duckdb")
+    home = _warehouse_copy(small_home, tmp_path)
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     lines = con.execute("select nip, period from marts.fct_tpp_entitlement order by all limit 3").fetchall()
     for nip, period in lines[:2]:
         con.execute("update marts.fct_tpp_entitlement set opd_kode = null where nip = ? and period = ?", [nip, period])
     con.execute("update marts.fct_tpp_entitlement set payable_amount = null where nip = ? and period = ?", list(lines[2]))
     con.close()
-    r = subprocess.run([dbt_bin(), "test", "--select", "fct_tpp_entitlement,test_name:not_null_columns",
-                        "--store-failures", "--target-path", str(tmp_path / "target"), "--profiles-dir", ".",
-                        "--project-dir", "."],
-                       cwd=DBT_DIR, capture_output=True, text=True, env={**os.environ, "KINERJA_HOME": str(home)})
-    assert r.returncode == 1, r.stdout[-4000:]
-    assert "FAIL 2 not_null_columns_fct_tpp_entitlement" in r.stdout
-    [(failures,)] = query(home, "select table_schema || '.' || table_name from information_schema.tables "
-                                "where table_name like 'not_null_columns_fct_tpp%'")
+    out, failures = _failing_test(home, tmp_path, "fct_tpp_entitlement,test_name:not_null_columns",
+                                  "not_null_columns_fct_tpp")
+    assert "FAIL 2 not_null_columns_fct_tpp_entitlement" in out
     assert query(home, f"select column_name, null_rows from {failures} order by all") == [("opd_kode", 2),
                                                                                          ("payable_amount", 1)]
