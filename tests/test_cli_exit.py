@@ -44,7 +44,7 @@ def test_leave_keeps_the_exit_code_flushes_output_runs_atexit_and_ends_the_worke
     assert workers and not any(_alive(pid) for pid in workers)
 
 
-def test_usage_errors_and_failed_commands_keep_their_exit_codes(tmp_path):
+def test_usage_errors_still_exit_2_and_help_0(tmp_path):
     kinerja = str(Path(sys.executable).parent / "kinerja")
     missing = subprocess.run([kinerja, "runs", "--home", str(tmp_path / "missing")], capture_output=True, text=True)
     assert missing.returncode == 2 and "Invalid value for '--home'" in missing.stderr, missing.stderr
