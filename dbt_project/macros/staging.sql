@@ -28,10 +28,13 @@
 {% macro fetched_records_to_dedupe(source_table) -%}
     select * from {{ source('raw', source_table) }}
     {% if is_incremental() %}
-    where fetched_at in (
-        select fetched_at
-        from {{ source('raw', source_table) }}
-        where (_source_file, _file_sha256) not in (select distinct source_file, file_sha256 from {{ this }})
-    )
+    {#- joins, not `in (subquery)`: DuckDB pushes a join's key range into the Parquet scan and skips the row groups of
+        earlier fetches (national April: 23 s against 36 s with the dedupe) #}
+    semi join (
+        select distinct fetched.fetched_at
+        from {{ source('raw', source_table) }} as fetched
+        anti join (select distinct source_file, file_sha256 from {{ this }}) as seen
+            on seen.source_file = fetched._source_file and seen.file_sha256 = fetched._file_sha256
+    ) as unseen_fetch_times using (fetched_at)
     {% endif %}
 {%- endmacro %}
