@@ -27,18 +27,17 @@ covering as (
         and records.fetched_at <= months.cutoff_at
 ),
 
-latest_fetch as (
-    select *, max(fetched_at) over (partition by nip, period) as latest_fetched_at
-    from covering
-),
-
-in_latest_fetch as (
+-- one window, ordered latest fetch first then by record id: the first row is the pick, and a second row in the
+-- same fetch means two different records there (the staging tests, run before this model, keep
+-- (nip, record_id, fetched_at) unique and record_id not null). National April: 4.1 s against 9.7 s for a max
+-- window then a count-distinct window.
+ranked as (
     select
         *,
-        count(distinct record_id) over (partition by nip, period) as records_in_latest_fetch,
-        row_number() over (partition by nip, period order by record_id) as pick
-    from latest_fetch
-    where fetched_at = latest_fetched_at
+        row_number() over latest_first as pick,
+        coalesce(lead(fetched_at) over latest_first = fetched_at, false) as has_more_in_latest_fetch
+    from covering
+    window latest_first as (partition by nip, period order by fetched_at desc, record_id)
 )
 
 select
@@ -57,11 +56,11 @@ select
     chosen.period_end,
     chosen.penilai_nip,
     -- two different records in the same fetch: a data-quality error, flagged, paid on the first by id
-    chosen.records_in_latest_fetch > 1 as has_conflict,
+    chosen.has_more_in_latest_fetch as has_conflict,
     chosen.source_file,
     chosen.source_line,
     chosen.record_index
-from in_latest_fetch as chosen
+from ranked as chosen
 left join matrix
     on matrix.hasil_code = chosen.hasil_code
     and matrix.perilaku_code = chosen.perilaku_code
