@@ -6,17 +6,14 @@
 -- as long as the whole model now takes. The attributes are compared as columns, not through a hash of their
 -- concatenation: exact, NULLs included (a group by and a partition by both treat NULLs as equal).
 {% set attributes = "nama, jenis_pegawai, kedudukan, golongan, jabatan, jenis_jabatan, kelas_jabatan, opd_kode, tmt, rekening" %}
+{#- the same stretch columns on both paths #}
+{% set stretch = "min(period) as valid_from, cast(max(period) + interval 1 month as date) as valid_to, count(*) as months_on_roster" %}
 with roster as (
     select period, nip, {{ attributes }} from {{ ref('stg_payroll__roster') }}
 ),
 
 attribute_sets as (
-    select
-        nip,
-        {{ attributes }},
-        min(period) as valid_from,
-        cast(max(period) + interval 1 month as date) as valid_to,
-        count(*) as months_on_roster
+    select nip, {{ attributes }}, {{ stretch }}
     from roster
     group by nip, {{ attributes }}
 ),
@@ -34,17 +31,12 @@ islands as (
     semi join changed using (nip)
 )
 
-select nip, valid_from, valid_to, {{ attributes }}, months_on_roster
+select *
 from attribute_sets
 anti join changed using (nip)
 
 union all
 
-select
-    nip,
-    min(period) as valid_from,
-    cast(max(period) + interval 1 month as date) as valid_to,
-    {{ attributes }},
-    count(*) as months_on_roster
+select nip, {{ attributes }}, {{ stretch }}
 from islands
 group by nip, {{ attributes }}, island
