@@ -4,8 +4,10 @@
   temporary view, instead of first writing every row to a temporary table and then copying that table into the
   model: each appended row was written twice (national April: int_tpp_gross spent 8 of its 13 s writing the
   temporary table, then 9.5 s copying it). The view is read once, after the pre-hooks, where the temporary table
-  was written: the same rows. delete+insert reads its new rows twice (keys, then rows), so it keeps the table.
-  A project materialization takes precedence over the adapter's; is_incremental() and the strategies are unchanged.
+  was written, and in the same transaction as the pre-hook's delete of the run's months: the same rows, and a
+  failing rule check still rolls the delete back (tests/test_incremental.py). delete+insert reads its new rows
+  twice (keys, then rows), so it keeps the table. A project materialization takes precedence over the adapter's;
+  is_incremental() and the strategies are unchanged. On upgrading dbt-duckdb, copy its new version and re-apply.
 #}
 {% macro kinerja_create_temp_view(relation, compiled_code) -%}
   create or replace temporary view {{ relation.include(database=False, schema=False) }} as (
@@ -83,7 +85,7 @@
         {{- build_python }}
       {% endcall %}
     {% elif temporary and (config.get('incremental_strategy') or 'default') == 'append' %}
-      {#- kinerja: the one change (see the top of this file) -#}
+      {#- kinerja: append through a temporary view (see the top of this file) -#}
       {% do run_query(kinerja_create_temp_view(temp_relation, compiled_code)) %}
       {% do to_drop_views.append(temp_relation) %}
     {% else %} {# SQL #}
@@ -147,7 +149,7 @@
       {% do adapter.drop_relation(rel) %}
   {% endfor %}
 
-  {% for view in to_drop_views %}  {#- kinerja -#}
+  {% for view in to_drop_views %}  {#- kinerja: drop the temporary views -#}
       {% do run_query(kinerja_drop_temp_view(view)) %}
   {% endfor %}
 
