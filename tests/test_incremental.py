@@ -1,14 +1,17 @@
 """Monthly runs on a landing that grows as files are delivered end with the warehouse one run over all the
 files gives: the incremental SIASN staging tables keep the rows a full build keeps, and the facts of months
 already paid do not move when later fetches land."""
+import csv
+import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
 
-from conftest import query
+from conftest import REPO, dbt_bin, query
 from orchestration.bench import stage_delivered
 from orchestration.lib.months import parse_month
 
@@ -21,6 +24,13 @@ def _run(staged: Path, home: Path, first: str, last: str, *extra: str) -> None:
                         "--no-docs", "--documents", "csv", *extra],
                        capture_output=True, text=True, env={**os.environ, "DAGSTER_HOME": ""})
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def _home_copy(small_home: Path, tmp_path: Path) -> Path:
+    """A writable copy of the session's built home (its reports left out)."""
+    home = tmp_path / "home"
+    shutil.copytree(small_home, home, ignore=shutil.ignore_patterns("reports"))
+    return home
 
 
 def _link_all(landing: Path, staged: Path) -> None:
@@ -73,9 +83,7 @@ def test_monthly_runs_equal_one_run_over_all_files(small_landing, small_home, tm
 
 def test_full_refresh_rebuilds_the_staging_tables(small_landing, small_home, tmp_path):
     """After raw files are removed, --full-refresh drops their records; an incremental build would keep them."""
-    import shutil
-    home = tmp_path / "home"
-    shutil.copytree(small_home, home, ignore=shutil.ignore_patterns("reports"))
+    home = _home_copy(small_home, tmp_path)
     raw = sorted((home / "raw" / "kinerja_periodik").glob("[!_]*.parquet"))
     removed = duckdb.connect().execute(f"select count(*) from read_parquet('{raw[-1]}')").fetchone()[0]
     assert removed > 0
@@ -94,9 +102,7 @@ def test_a_fetch_file_sent_again_keeps_the_rows_a_full_build_keeps(small_landing
     each record from the file that sorts first: the periodic copy sorts before the original ('-' < '.'), so
     every row of that fetch must move to it; the annual copy sorts after ('_' > '.'), so no row may move. No
     row is added either way."""
-    import shutil
-    home, staged = tmp_path / "home", tmp_path / "landing"
-    shutil.copytree(small_home, home, ignore=shutil.ignore_patterns("reports"))
+    home, staged = _home_copy(small_home, tmp_path), tmp_path / "landing"
     _link_all(small_landing, staged)
     copies = {"rw-kinerjaperiodik": ("staging.stg_siasn__kinerja_periodik", "-again", True),
               "rw-skp22": ("staging.stg_siasn__skp_tahunan", "_again", False)}
@@ -122,9 +128,7 @@ def test_a_fetch_file_sent_again_keeps_the_rows_a_full_build_keeps(small_landing
 def test_a_run_rebuilds_the_facts_from_its_first_month_on_and_keeps_earlier_months(small_landing, small_home, tmp_path):
     """The per-month facts are incremental by month: a June run rebuilds June and keeps January as it was built.
     A name changed by hand in the warehouse shows which rows the run rebuilt (a full build would restore both)."""
-    import shutil
-    home = tmp_path / "home"
-    shutil.copytree(small_home, home, ignore=shutil.ignore_patterns("reports"))
+    home = _home_copy(small_home, tmp_path)
     marked = "changed by the test"
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     con.execute(f"update marts.rpt_tpp_payout set nama = '{marked}' where period in ('2025-01-01', '2025-06-01')")
@@ -137,18 +141,12 @@ def test_a_run_rebuilds_the_facts_from_its_first_month_on_and_keeps_earlier_mont
     assert query(home, total) == query(small_home, total)
 
 
-
 def test_a_rule_check_failing_in_an_incremental_run_leaves_the_months_it_would_rebuild_as_built(small_home, tmp_path):
     """An incremental month model deletes the run's months (pre-hook) and inserts them again in one transaction,
     straight from its query (dbt_project/macros/materializations/incremental.sql): when a rule check in that query
     raises, the delete is rolled back and June keeps the rows the last good run built. A copy of the project whose
     basic-TPP rule for a kelas rostered in June ends before June makes the check raise."""
-    import csv
-    import io
-    import shutil
-    from conftest import REPO, dbt_bin
-    home, project = tmp_path / "home", tmp_path / "project"
-    shutil.copytree(small_home, home, ignore=shutil.ignore_patterns("reports"))
+    home, project = _home_copy(small_home, tmp_path), tmp_path / "project"
     shutil.copytree(REPO / "dbt_project", project / "dbt_project", ignore=shutil.ignore_patterns("target", "logs"))
     shutil.copytree(REPO / "models", project / "models")
     kelas = query(home, "select min(kelas_jabatan) from staging.stg_payroll__roster where period = '2025-06-01'")[0][0]
@@ -157,17 +155,16 @@ def test_a_rule_check_failing_in_an_incremental_run_leaves_the_months_it_would_r
     ended = [row for row in rows if row["kelas_jabatan"] == str(kelas) and row["effective_to"] > "2025-06-01"]
     assert len(ended) == 1
     ended[0]["effective_to"] = "2025-06-01"
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    seed.write_text(out.getvalue())
+    with seed.open("w", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
     june = "select count(*), sum(gross_amount) from intermediate.int_tpp_gross where period = '2025-06-01'"
     before = query(home, june)
     assert before[0][0] > 0
     r = subprocess.run([dbt_bin(), "build", "--select", "rule_basic_tpp", "int_tpp_gross", "--exclude", "test_type:unit",
-                        "--profiles-dir", ".",
-                        "--project-dir", "."], cwd=project / "dbt_project", capture_output=True, text=True,
+                        "--profiles-dir", ".", "--project-dir", "."], cwd=project / "dbt_project",
+                       capture_output=True, text=True,
                        env={**os.environ, "KINERJA_HOME": str(home), "KINERJA_PERIOD_FROM": "2025-06-01"})
     assert r.returncode != 0 and f"no basic TPP for kelas {kelas} in 2025-06-01" in r.stdout, r.stdout[-3000:]
     assert query(home, june) == before
