@@ -112,6 +112,8 @@ def _stages(out: str) -> dict[str, float]:
 
 def bench_scale(name: str, root: Path, through: str | None = None) -> dict:
     asn, start, end, generator, documents, runs = SCALES[name]
+    if through and parse_month(through) > parse_month(end):   # a longer year: generate the months up to it too
+        end = through
     landing, home = root / name / "landing", root / name / "home"
     marker = landing / ".generated"
     gen_seconds = None
@@ -123,7 +125,7 @@ def bench_scale(name: str, root: Path, through: str | None = None) -> dict:
     staged = root / name / "delivered"
     subprocess.run(["rm", "-rf", str(home), str(staged)], check=True)
     months = month_range(parse_month(start), parse_month(end))
-    if through:   # stop the monthly runs after this month (the landing is still generated for the whole scale)
+    if through:   # stop the monthly runs after this month (the landing is still generated for the scale's months)
         months = [m for m in months if m <= parse_month(through)]
     ranges = [(start, f"{months[-1]:%Y-%m}")] if runs == "range" else [(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in months]
     per_run = []
@@ -189,7 +191,8 @@ def render(results: list[dict]) -> str:
 @app.command()
 def main(scale: str = typer.Option("default", help="default (city + province), city, province or national"),
          root: Path = typer.Option(REPO / ".bench"),
-         through: str = typer.Option(None, help="last month to run (YYYY-MM, at least 2025-04), e.g. national 2025-03..04 only")):
+         through: str = typer.Option(None, help="last month to run (YYYY-MM, at least 2025-04), e.g. national 2025-03..04 only; "
+                                                     "past the scale's last month, the landing is generated up to it")):
     names = ["city", "province"] if scale == "default" else [scale]
     if through and parse_month(through) < APRIL:
         raise typer.BadParameter("the plain query computes April: run through 2025-04 at least", param_hint="--through")
