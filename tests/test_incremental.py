@@ -81,20 +81,25 @@ def test_monthly_runs_equal_one_run_over_all_files(small_landing, small_home, tm
     after.close()
 
 
-def test_full_refresh_rebuilds_the_staging_tables(small_landing, small_home, tmp_path):
-    """After raw files are removed, --full-refresh drops their records; an incremental build would keep them."""
+def test_removed_raw_files_leave_the_periodic_view_at_once_and_the_annual_table_on_full_refresh(small_landing, small_home, tmp_path):
+    """Raw files are append-only; after removing one, the periodic staging view (over the raw Parquet) no longer
+    shows its records from the next build on (the copied home's views still read the original home's raw until a
+    build re-creates them), and the annual staging table keeps them until --full-refresh rebuilds it."""
     home = _home_copy(small_home, tmp_path)
-    raw = sorted((home / "raw" / "kinerja_periodik").glob("[!_]*.parquet"))
-    removed = duckdb.connect().execute(f"select count(*) from read_parquet('{raw[-1]}')").fetchone()[0]
-    assert removed > 0
-    raw[-1].unlink()
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
-    total = con.execute("select count(*) from staging.stg_siasn__kinerja_periodik").fetchone()[0]
-    con.close()
+    counts = {}
+    for table, raw_name in (("stg_siasn__kinerja_periodik", "kinerja_periodik"), ("stg_siasn__skp_tahunan", "skp_tahunan")):
+        raw = sorted((home / "raw" / raw_name).glob("[!_]*.parquet"))
+        removed = duckdb.connect().execute(f"select count(*) from read_parquet('{raw[-1]}')").fetchone()[0]
+        assert removed > 0
+        counts[table] = (query(home, f"select count(*) from staging.{table}")[0][0], removed)
+        raw[-1].unlink()
+    _run(small_landing, home, "2025-06", "2025-06")
+    periodic_total, periodic_removed = counts["stg_siasn__kinerja_periodik"]
+    assert query(home, "select count(*) from staging.stg_siasn__kinerja_periodik")[0][0] == periodic_total - periodic_removed
+    annual_total = counts["stg_siasn__skp_tahunan"][0]
+    assert query(home, "select count(*) from staging.stg_siasn__skp_tahunan")[0][0] == annual_total
     _run(small_landing, home, "2025-06", "2025-06", "--full-refresh")
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
-    assert con.execute("select count(*) from staging.stg_siasn__kinerja_periodik").fetchone()[0] < total
-    con.close()
+    assert query(home, "select count(*) from staging.stg_siasn__skp_tahunan")[0][0] < annual_total
 
 
 def test_a_fetch_file_sent_again_keeps_the_rows_a_full_build_keeps(small_landing, small_home, tmp_path):

@@ -8,8 +8,10 @@ with months as (
     select * from {{ ref('int_payroll_months') }} where {{ run_months_only('period') }}
 ),
 
+-- only records that can cover a run month (implied by the join below): the staging view reads Parquet, and
+-- this filter reaches the scan where the join's own range does not
 records as (
-    select * from {{ ref('stg_siasn__kinerja_periodik') }}
+    select * from {{ ref('stg_siasn__kinerja_periodik') }} where {{ run_months_only('period_end') }}
 ),
 
 matrix as (

@@ -1,39 +1,41 @@
--- Periodic evaluation records as fetched; the same record in the same fetch delivered twice is kept once.
--- A table, not a view: the dedupe window over every fetched record would otherwise run again for each
--- consumer and each data test (at national scale, tens of millions of records each time). Incremental: a
--- monthly run dedupes only the fetch times of the fetch files it has not seen and replaces those fetch times
--- whole (delete+insert on fetched_at), which gives the rows a full build gives (tests/test_incremental.py).
-{{ config(materialized='incremental', incremental_strategy='delete+insert',
-          unique_key='fetched_at', on_schema_change='fail') }}
-
+-- Periodic evaluation records as fetched; the same record in the same fetch delivered twice is kept once (the
+-- first by file, line and record). A view over the raw Parquet: the copies to drop are kept, per fetch, by
+-- stg_siasn__kinerja_periodik_fetches, so a monthly build no longer writes the whole pull a second time.
 with source as (
-    {{ fetched_records_to_dedupe('kinerja_periodik') }}
+    select * from {{ source('raw', 'kinerja_periodik') }}
+),
+
+repeated_records as (
+    select source_file, file_sha256, unnest(repeated_records, recursive := true)
+    from {{ ref('stg_siasn__kinerja_periodik_fetches') }}
+    where len(repeated_records) > 0
 ),
 
 renamed as (
     select
-        nip,
-        record_id,
-        cast(tahun as integer) as tahun,
-        cast(hasil_code as integer) as hasil_code,
-        cast(perilaku_code as integer) as perilaku_code,
-        cast(predikat_code as integer) as predikat_code,
-        period_start,
-        period_end,
-        periodik_nama,
-        penilai_nip,
-        unor_id,
-        unor_nama,
-        fetched_at,
-        _source_file as source_file,
-        _source_line as source_line,
-        _record_index as record_index,
-        _file_sha256 as file_sha256
+        source.nip,
+        source.record_id,
+        cast(source.tahun as integer) as tahun,
+        cast(source.hasil_code as integer) as hasil_code,
+        cast(source.perilaku_code as integer) as perilaku_code,
+        cast(source.predikat_code as integer) as predikat_code,
+        source.period_start,
+        source.period_end,
+        source.periodik_nama,
+        source.penilai_nip,
+        source.unor_id,
+        source.unor_nama,
+        source.fetched_at,
+        source._source_file as source_file,
+        source._source_line as source_line,
+        source._record_index as record_index,
+        source._file_sha256 as file_sha256
     from source
-),
-
-deduplicated as (
-    {{ one_per_fetched_record('renamed') }}
+    anti join repeated_records
+        on repeated_records.source_file = source._source_file
+        and repeated_records.file_sha256 = source._file_sha256
+        and repeated_records.source_line = source._source_line
+        and repeated_records.record_index = source._record_index
 )
 
-select * from deduplicated
+select * from renamed
