@@ -1,6 +1,6 @@
 """Monthly runs on a landing that grows as files are delivered end with the warehouse one run over all the
-files gives: the incremental SIASN staging tables keep the rows a full build keeps, and the facts of months
-already paid do not move when later fetches land."""
+files gives: the incremental SIASN dedupe (the annual staging table, the periodic view's list of repeated copies)
+keeps the rows a full build keeps, and the facts of months already paid do not move when later fetches land."""
 import csv
 import io
 import os
