@@ -91,6 +91,27 @@ def test_bench_reference_query_agrees_with_the_pipeline(small_home):
         con.close()
 
 
+def test_bench_floor_copies_the_months_marts_rows_and_leaves_no_scratch(small_home, tmp_path):
+    """`make bench`'s floor under the dbt stage copies April's rows of every marts table (whole tables where
+    there is no month), all of them, and removes its scratch file."""
+    import datetime as dt
+    from orchestration.bench import copy_marts_month
+    home = _warehouse_copy(small_home, tmp_path)
+    april = dt.date(2025, 4, 1)
+    seconds, rows = copy_marts_month(home, april)
+    by_month = ["fct_tpp_entitlement", "rpt_tpp_payout", "fct_performance_rating", "rpt_distribution_curve",
+                "rpt_opd_month_change"]
+    whole = ["dim_employee", "dim_opd", "fct_skp_arrears", "fct_tpp_deferral_ledger", "rpt_ipasn_opd",
+             "rpt_ipasn_person", "rpt_published_reconciliation"]
+    april_rows = [query(home, f"select count(*) from marts.{t} where period = ?", [april])[0][0] for t in by_month]
+    other_rows = [query(home, f"select count(*) from marts.{t} where period <> ?", [april])[0][0] for t in by_month]
+    whole_rows = [query(home, f"select count(*) from marts.{t}")[0][0] for t in whole]
+    assert min(april_rows) > 0 and min(other_rows) > 0   # the other months are there, and left out
+    assert rows == sum(april_rows) + sum(whole_rows)
+    assert seconds > 0
+    assert list((home / "bench").iterdir()) == []
+
+
 def _warehouse_copy(small_home: Path, tmp_path: Path) -> Path:
     home = tmp_path / "home"
     home.mkdir()
