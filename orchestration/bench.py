@@ -165,9 +165,8 @@ def copy_marts_month(home: Path, month: dt.date) -> tuple[float, int]:
         tables = con.execute("""
             select table_name, bool_or(column_name = 'period') as has_month
             from information_schema.columns
-            where table_catalog = 'warehouse' and table_schema = 'marts'
-                and table_name in (select table_name from information_schema.tables where table_catalog = 'warehouse'
-                                   and table_schema = 'marts' and table_type = 'BASE TABLE')
+            join information_schema.tables using (table_catalog, table_schema, table_name)
+            where table_catalog = 'warehouse' and table_schema = 'marts' and table_type = 'BASE TABLE'
             group by table_name order by table_name""").fetchall()
         t0 = time.monotonic()
         for table, has_month in tables:
@@ -200,11 +199,18 @@ def _commit() -> str:
     return described.stdout.strip() or "unknown"
 
 
+def _ratio(seconds: float, plain_seconds: float) -> str:
+    """Times the plain query; one decimal under 10x, where it tells 2.4x from 2.8x."""
+    if not plain_seconds:
+        return "n/a"
+    times = seconds / plain_seconds
+    return f"{times:,.1f}x" if times < 10 else f"{times:,.0f}x"
+
+
 def render(results: list[dict]) -> str:
     lines = ["| scale | ASN | run | stage | seconds | ratio to plain query | peak RSS GiB |", "|---|---|---|---|---|---|---|"]
     for r in results:
-        ratio = lambda seconds: (f"{seconds / r['plain_s']:,.{1 if seconds < 10 * r['plain_s'] else 0}f}x"
-                                 if r["plain_s"] else "n/a")
+        ratio = lambda seconds: _ratio(seconds, r["plain_s"])
         for run in r["runs"]:
             for stage, seconds in [*run["stages"].items(), ("whole `kinerja run`", run["total_s"])]:
                 rss = f"{run['peak_rss_gib']:.2f}" if stage.startswith("whole") else ""

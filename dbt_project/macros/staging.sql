@@ -8,14 +8,19 @@
         and source._file_sha256 = current_delivery.file_sha256
 {%- endmacro %}
 
-{# The same record in the same fetch delivered twice (a re-sent file) is kept once: the first by file, line and
-   record (the file's hash last, for two deliveries under one name), as stg_siasn__kinerja_periodik_fetches picks. #}
+{# The same record in the same fetch delivered twice (a re-sent file) is kept once: the copy ranked 1 here, the
+   first by file, line and record (the file's hash last, for two deliveries under one name). The annual staging
+   table keeps it (one_per_fetched_record); stg_siasn__kinerja_periodik_fetches lists the others. #}
+{% macro fetched_record_copy_rank() -%}
+    row_number() over (
+        partition by nip, record_id, fetched_at order by source_file, source_line, record_index, file_sha256
+    )
+{%- endmacro %}
+
 {% macro one_per_fetched_record(relation) -%}
     select *
     from {{ relation }}
-    qualify row_number() over (
-        partition by nip, record_id, fetched_at order by source_file, source_line, record_index, file_sha256
-    ) = 1
+    qualify {{ fetched_record_copy_rank() }} = 1
 {%- endmacro %}
 
 {#

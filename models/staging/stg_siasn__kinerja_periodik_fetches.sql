@@ -30,13 +30,12 @@ repeated_keys as (
     select nip, record_id, fetched_at from keyed group by nip, record_id, fetched_at having count(*) > 1
 ),
 
--- every copy but the first by file, line and record (the file's hash last: two deliveries under one name)
+-- every copy but the one kept (macros/staging.sql)
 copies as (
     select fetched_at, source_file, file_sha256, source_line, record_index
     from keyed
     semi join repeated_keys using (nip, record_id, fetched_at)
-    qualify row_number() over (
-        partition by nip, record_id, fetched_at order by source_file, source_line, record_index, file_sha256) > 1
+    qualify {{ fetched_record_copy_rank() }} > 1
 ),
 
 fetch_files as (
