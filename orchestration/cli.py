@@ -1,10 +1,6 @@
 """`kinerja`: the data team's command line (generate a demo city, run the pipeline, explain a line)."""
 from __future__ import annotations
 
-import atexit
-import os
-import sys
-import threading
 from pathlib import Path
 
 import typer
@@ -42,11 +38,14 @@ def run(landing: Path = typer.Option(..., exists=True, file_okay=False),
         docs: bool = typer.Option(True, help="generate dbt docs into <home>/reports/dbt_docs"),
         documents: str = typer.Option("all", help="payout files: all (CSVs, XLSX, PDF per OPD) or csv (national scale)"),
         full_refresh: bool = typer.Option(False, help="rebuild the incremental SIASN staging tables from all raw "
-                                                      "files (only needed after raw files were removed)")):
-    """Materialise every asset for the months FROM..TO, in month order; non-zero exit on any failure."""
-    from orchestration.run_pipeline import run_pipeline
+                                                      "files (only needed after raw files were removed)"),
+        executor: str = typer.Option("in_process", help="in_process, or multiprocess (the daemon's default: a "
+                                                        "process per step)")):
+    """Run the Dagster job monthly_tpp for the months FROM..TO, as a backfill of it would, in the home's own
+    Dagster instance (<home>/dagster); one line per step; non-zero exit on any failure."""
+    from orchestration.launch import run_pipeline
     ok = run_pipeline(landing.resolve(), home.resolve(), parse_month(from_), parse_month(to), echo=typer.echo,
-                      docs=docs, documents=documents, full_refresh=full_refresh)
+                      docs=docs, documents=documents, full_refresh=full_refresh, executor=executor)
     raise typer.Exit(0 if ok else 1)
 
 
@@ -76,11 +75,18 @@ def runs(home: Path = typer.Option(..., exists=True, file_okay=False)):
     for r in list_runs(home):
         checks = json.loads(r["check_results"])
         failed = sum(not ok for suites in checks.values() for ok in suites.values())
-        typer.echo(f"{r['started_at']:%Y-%m-%d %H:%M:%S} {r['run_id'][:8]} {r['months']:<17} "
-                   f"{'ok    ' if r['succeeded'] else 'FAILED'} code {r['code_version']:<14} "
+        typer.echo(f"{r['started_at']:%Y-%m-%d %H:%M:%S} {r['run_id'][:8]} {r['job'] or '':<13} {r['months']:<17} "
+                   f"{(r['status'] or '-'):<9} {(r['launched_by'] or '-')[:24]:<24} code {r['code_version']:<14} "
                    f"inputs {len(json.loads(r['input_files'])):>3} dbt {r['dbt_invocation_id'][:8] or '-':<8} "
                    f"checks failed {failed:>3} reports {len(json.loads(r['report_files'])):>4}"
                    + (f"  failed at: {r['failed_step']}" if r["failed_step"] else ""))
+
+
+@app.command()
+def instance(home: Path = typer.Option(..., help="warehouse home")):
+    """Create the home's Dagster instance (<home>/dagster) and print the folder to use as DAGSTER_HOME."""
+    from orchestration.lib.home_instance import ensure_instance
+    typer.echo(str(ensure_instance(home)))
 
 
 @app.command()
@@ -143,33 +149,8 @@ def gx_init():
 
 
 def main() -> None:
-    """The `kinerja` console script: the command, then `_leave`."""
-    try:
-        app()
-        code = 0
-    except SystemExit as stop:
-        if stop.code is None or isinstance(stop.code, int):
-            code = stop.code or 0
-        else:
-            print(stop.code, file=sys.stderr)
-            code = 1
-    _leave(code)
-
-
-def _leave(code: int) -> None:
-    """Exit without the interpreter freeing, object by object, every module Dagster, dbt and GX loaded: that
-    took about 1.5 s after each `kinerja run`, longer than a month's gate. What an exit must do still happens:
-    the worker processes are shut down and waited for, the atexit handlers run (logging, temporary folders,
-    multiprocessing), and the output is flushed. Every file and warehouse connection is closed by then.
-    With a thread of our own still running (none should be), the ordinary exit waits for it instead."""
-    from orchestration.lib.worker_pool import stop_worker_pool
-    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
-        sys.exit(code)
-    stop_worker_pool()
-    atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    """The `kinerja` console script."""
+    app()
 
 
 if __name__ == "__main__":

@@ -1,21 +1,36 @@
 """The one Definitions object: it only assembles what lives in orchestration/defs/."""
 import dagster as dg
 
-from orchestration.defs.dbt.assets import dbt_models
+from orchestration.defs.audit import audit_run_failed, audit_run_succeeded
+from orchestration.defs.dbt.assets import dbt_docs, dbt_models
 from orchestration.defs.dbt.project import dbt_resource
 from orchestration.defs.ingest.assets import ledger_specs, raw_attendance, raw_roster, raw_siasn
 from orchestration.defs.quality.assets import quality_gate
 from orchestration.defs.reports.assets import ipasn_report, payout_report
-from orchestration.defs.resources import paths_from_env
+from orchestration.defs.resources import WorkerPool, paths_from_env
 from orchestration.defs.schedules import (ipasn_job, ipasn_yearly_schedule, monthly_schedule, monthly_tpp_job,
                                           payroll_file_sensor, payroll_ingest_job)
 from orchestration.defs.siasn.assets import SiasnSource, siasn_fetch
 
 defs = dg.Definitions(
-    assets=[siasn_fetch, raw_roster, raw_attendance, raw_siasn, *ledger_specs, dbt_models, quality_gate, payout_report, ipasn_report],
-    resources={"paths": paths_from_env(), "dbt": dbt_resource(),
+    assets=[siasn_fetch, raw_roster, raw_attendance, raw_siasn, *ledger_specs, dbt_models, dbt_docs, quality_gate,
+            payout_report, ipasn_report],
+    resources={"paths": paths_from_env(), "dbt": dbt_resource(), "workers": WorkerPool(),
                "siasn": SiasnSource(mode=dg.EnvVar("KINERJA_SIASN_SOURCE").get_value("files"))},
     jobs=[monthly_tpp_job, payroll_ingest_job, ipasn_job],
     schedules=[monthly_schedule, ipasn_yearly_schedule],
-    sensors=[payroll_file_sensor],
+    sensors=[payroll_file_sensor, audit_run_succeeded, audit_run_failed],
 )
+
+
+def monthly_tpp():
+    """The job `kinerja run` launches (a module-level function, so the run can be reconstructed in a process)."""
+    return defs.resolve_job_def("monthly_tpp")
+
+
+def ipasn_yearly():
+    return defs.resolve_job_def("ipasn_yearly")
+
+
+def payroll_ingest():
+    return defs.resolve_job_def("payroll_ingest")

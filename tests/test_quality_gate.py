@@ -99,26 +99,28 @@ def test_failed_rows_quoted_by_the_gate_are_the_first_in_a_fixed_order(small_hom
                         f"e.g. {', '.join(b for (b,) in breaches[:3])}"]
 
 
-def test_a_validation_started_ahead_is_taken_once_by_its_month_s_gate(small_home):
-    """`kinerja run` validates every month as soon as dbt has built the facts; each gate step takes its month's."""
+def test_a_validation_in_the_worker_pool_gives_the_gate_s_verdict_and_teardown_ends_the_workers(small_home):
+    """The gate validates in the step's worker pool (a resource); its teardown leaves no worker process behind."""
     import json
-    from orchestration.defs.quality import gate_validation as gv
+    import os
+    import dagster as dg
+    from orchestration.defs.quality.gate_validation import month_validation
+    from orchestration.defs.resources import WorkerPool
     from orchestration.lib.fingerprint import month_fingerprint
-    from orchestration.lib.worker_pool import worker_pool
-    april, may = parse_month("2025-04"), parse_month("2025-05")
-    gv.start_validations(small_home, [april, may])
-    in_workers = worker_pool(gv.GATE_MODULES) is not None      # one-core machines validate in-process
-    assert ((small_home.resolve(), april) in gv._started) == in_workers
-    ahead = gv.month_validation(small_home, april)
-    assert (small_home.resolve(), april) not in gv._started     # taken: a later gate of April validates afresh
-    assert ahead == gv.month_validation(small_home, april)
+    april = parse_month("2025-04")
+    pool = WorkerPool()
+    executor = pool.executor()
+    in_workers = month_validation(small_home, april, executor)
+    workers = list(executor._processes) if executor else []
+    assert len(workers) == (os.cpu_count() if executor else 0)
+    pool.teardown_after_execution(dg.build_init_resource_context())
+    assert not any(os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().split(") ")[-1][0] != "Z"
+                   for pid in workers)
     gate = json.loads((small_home / "quality" / "2025-04" / "gate.json").read_text())
-    assert [(r.suite, r.success, r.rows) for r in ahead.results] == \
+    assert [(r.suite, r.success, r.rows) for r in in_workers.results] == \
         [(s["suite"], s["success"], s["rows"]) for s in gate["suites"]]
     con = duckdb.connect(str(small_home / "warehouse.duckdb"), read_only=True)
     try:
-        assert ahead.facts_fingerprint == gate["facts_fingerprint"] == month_fingerprint(con, april)
+        assert in_workers.facts_fingerprint == gate["facts_fingerprint"] == month_fingerprint(con, april)
     finally:
         con.close()
-    gv.drop_validations()                                        # May's, never asked for
-    assert not gv._started

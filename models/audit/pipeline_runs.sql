@@ -1,4 +1,5 @@
--- audit.pipeline_runs: every `kinerja run` (code version, input file hashes, dbt invocation, checks, reports).
+-- audit.pipeline_runs: every Dagster run on this home, whoever launched it (code version, input file hashes, dbt
+-- invocation, checks, reports, status).
 select
     run_id,
     started_at,
@@ -10,5 +11,9 @@ select
     input_files,
     dbt_invocation_id,
     check_results,
-    report_files
+    report_files,
+    status,
+    launched_by,
+    job,
+    steps
 from {{ source('audit_log', 'pipeline_runs') }}

@@ -1,31 +1,90 @@
-"""Where the landing folder and the warehouse home are: from KINERJA_LANDING / KINERJA_HOME."""
+"""The resources every launcher gets the same way: where the landing folder and the warehouse home are (from
+KINERJA_LANDING / KINERJA_HOME), the home's one-run-at-a-time claim, and the worker pool for CPU-bound steps."""
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 
 import dagster as dg
+from pydantic import PrivateAttr
+
+from orchestration.lib.audit import ensure_audit_layout
+from orchestration.lib.home_lock import Holder, claim
+from orchestration.lib.raw_store import RawStore
+from orchestration.lib.stale_runs import LAUNCH_PREFIX, LAUNCH_TAG, holder_finished, retire
+
+
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 class KinerjaPaths(dg.ConfigurableResource):
-    landing: str
-    home: str
-    documents: str = "all"     # payout files: "all" (CSVs, XLSX, PDFs) or "csv" (national scale)
+    """Empty fields are read from KINERJA_LANDING / KINERJA_HOME / KINERJA_DOCUMENTS when used, in the process that
+    runs the step (not when the definitions were imported), so every launcher's environment decides alike."""
+    landing: str = ""
+    home: str = ""
+    documents: str = ""     # payout files: "all" (CSVs, XLSX, PDFs) or "csv" (national scale)
 
     @property
     def landing_dir(self) -> Path:
-        return Path(self.landing)
+        return Path(self.landing or os.environ.get("KINERJA_LANDING", str(REPO / ".demo" / "landing")))
 
     @property
     def home_dir(self) -> Path:
-        return Path(self.home)
+        return Path(self.home or os.environ.get("KINERJA_HOME", str(REPO / ".demo" / "home")))
+
+    @property
+    def payout_documents(self) -> str:
+        return self.documents or os.environ.get("KINERJA_DOCUMENTS", "all")
 
     @property
     def warehouse(self) -> Path:
         return self.home_dir / "warehouse.duckdb"
 
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """In a run (not a sensor): a fresh home gets its layout, and the run claims the home or is refused."""
+        run = context.dagster_run
+        if run is None:
+            return
+        RawStore(self.home_dir).ensure_layout()
+        ensure_audit_layout(self.home_dir)
+        instance = context.instance
+
+        def stale(holder: Holder) -> None:
+            retired = retire(instance, holder, self.home_dir)
+            if context.log and retired:
+                context.log.warning(f"runs {', '.join(retired)} on this home had died unfinished: marked failed, "
+                                    f"their pool slots freed")
+
+        claim(self.home_dir, [run.run_id, LAUNCH_PREFIX + run.tags[LAUNCH_TAG] if LAUNCH_TAG in run.tags else ""],
+              lambda run_id: holder_finished(instance, run_id), stale)
+
 
 def paths_from_env() -> KinerjaPaths:
-    repo = Path(__file__).resolve().parents[2]
-    return KinerjaPaths(landing=dg.EnvVar("KINERJA_LANDING").get_value(str(repo / ".demo" / "landing")),
-                        home=dg.EnvVar("KINERJA_HOME").get_value(str(repo / ".demo" / "home")),
-                        documents=dg.EnvVar("KINERJA_DOCUMENTS").get_value("all"))
+    return KinerjaPaths()
+
+
+class WorkerPool(dg.ConfigurableResource):
+    """Worker processes on the other cores (the payout documents, a month's GX validation), started on first use
+    and shut down, with their workers waited for, when the step (or the in-process run) ends. Forkserver workers
+    start from a small clean process (no Dagster threads to inherit) with `preload` imported once."""
+    preload: list[str] = ["orchestration.defs.quality.gx_runner", "orchestration.defs.reports.payout_pdf",
+                          "orchestration.defs.reports.payout_xlsx"]
+    _pool: ProcessPoolExecutor | None = PrivateAttr(default=None)
+
+    def executor(self) -> Executor | None:
+        """The pool, or None on a one-core machine (the caller then works in-process)."""
+        if (os.cpu_count() or 1) < 2:
+            return None
+        if self._pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(list(self.preload))
+            self._pool = ProcessPoolExecutor(os.cpu_count(), mp_context=context)
+        return self._pool
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

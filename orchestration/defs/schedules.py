@@ -9,7 +9,8 @@ import dagster as dg
 
 from orchestration.lib.skp_gates import skp_deadlines
 
-from .dbt.assets import dbt_models
+from .audit import AUDIT_HOOKS
+from .dbt.assets import dbt_docs, dbt_models
 from .ingest.assets import raw_attendance, raw_roster, raw_siasn
 from .partitions import monthly, yearly
 from .quality.assets import quality_gate
@@ -22,11 +23,15 @@ WITA = "Asia/Makassar"
 monthly_tpp_job = dg.define_asset_job(
     "monthly_tpp", partitions_def=monthly,
     selection=dg.AssetSelection.assets(siasn_fetch, raw_roster, raw_attendance, raw_siasn, dbt_models,
-                                       quality_gate, payout_report),
-    description="Fetch, ingest, dbt, quality gate and payout for one month.")
+                                       quality_gate, payout_report, dbt_docs),
+    hooks=AUDIT_HOOKS,
+    description="A month's run: fetch, ingest, dbt build, quality gate, payout (and the dbt docs). The schedule, "
+                "backfills, the UI and `kinerja run` all run this job.")
 payroll_ingest_job = dg.define_asset_job(
-    "payroll_ingest", partitions_def=monthly, selection=dg.AssetSelection.assets(raw_roster, raw_attendance))
-ipasn_job = dg.define_asset_job("ipasn_yearly", partitions_def=yearly, selection=dg.AssetSelection.assets(ipasn_report))
+    "payroll_ingest", partitions_def=monthly, selection=dg.AssetSelection.assets(raw_roster, raw_attendance),
+    hooks=AUDIT_HOOKS, description="Ingest a month's payroll files (launched by the payroll file sensor).")
+ipasn_job = dg.define_asset_job("ipasn_yearly", partitions_def=yearly, selection=dg.AssetSelection.assets(ipasn_report),
+                                hooks=AUDIT_HOOKS, description="The IPASN report of an SKP year.")
 
 # The 6th at 06:00 WITA runs the month before (the last complete partition).
 monthly_schedule = dg.build_schedule_from_partitioned_job(monthly_tpp_job, day_of_month=6, hour_of_day=6,

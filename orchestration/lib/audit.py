@@ -1,12 +1,13 @@
-"""The run audit log: one Parquet row per `kinerja run` under <home>/audit/pipeline_runs/, read by dbt as
-audit.pipeline_runs and listed by `kinerja runs`. Run metadata lives here, never in facts or reports."""
+"""The run audit log: one Parquet row per Dagster run under <home>/audit/pipeline_runs/<run id>.parquet, read by
+dbt as audit.pipeline_runs and listed by `kinerja runs`. Whatever launched the run (schedule, sensor, backfill,
+UI, `dagster job execute`, `kinerja run`), its row is written from the run's own record in the home's Dagster
+instance, after each of its steps and once more when it ends. Run metadata lives here, never in facts or reports."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
 import subprocess
-import uuid
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,8 +17,11 @@ SCHEMA = pa.schema([("run_id", pa.string()), ("started_at", pa.timestamp("us", t
                     ("finished_at", pa.timestamp("us", tz="UTC")), ("code_version", pa.string()),
                     ("months", pa.string()), ("succeeded", pa.bool_()), ("failed_step", pa.string()),
                     ("input_files", pa.string()), ("dbt_invocation_id", pa.string()),
-                    ("check_results", pa.string()), ("report_files", pa.string())])
+                    ("check_results", pa.string()), ("report_files", pa.string()),
+                    ("status", pa.string()), ("launched_by", pa.string()), ("job", pa.string()),
+                    ("steps", pa.string())])
 REPO = Path(__file__).resolve().parents[2]
+DBT_INVOCATION_TAG = "kinerja/dbt_invocation_id"
 
 
 def audit_dir(home: Path) -> Path:
@@ -27,8 +31,9 @@ def audit_dir(home: Path) -> Path:
 def ensure_audit_layout(home: Path) -> None:
     folder = audit_dir(home)
     folder.mkdir(parents=True, exist_ok=True)
-    if not (folder / "_schema.parquet").exists():
-        pq.write_table(SCHEMA.empty_table(), folder / "_schema.parquet")
+    marker = folder / "_schema.parquet"
+    if not marker.exists() or pq.read_schema(marker) != SCHEMA:
+        pq.write_table(SCHEMA.empty_table(), marker)
 
 
 def code_version() -> str:
@@ -46,27 +51,106 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def record_run(home: Path, started_at: dt.datetime, months: list[dt.date], succeeded: bool, failed_step: str,
-               dbt_invocation_id: str) -> str:
+def launched_by(tags: dict) -> str:
+    for tag, name in (("dagster/schedule_name", "schedule"), ("dagster/sensor_name", "sensor"),
+                      ("dagster/backfill", "backfill"), ("kinerja/launch", "kinerja run")):
+        if tag in tags:
+            return f"{name} {tags[tag]}"
+    return "ui or dagster job execute"
+
+
+def run_months(tags: dict) -> str:
+    if "dagster/partition" in tags:
+        return tags["dagster/partition"]
+    start, end = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
+    return f"{start}..{end}" if start else ""
+
+
+def _run_facts(instance, run_id: str, current_step: str | None) -> dict:
+    """What the instance knows of the run: its steps, failures, failed blocking checks, status and times."""
+    from dagster import AssetCheckSeverity, DagsterEventType, DagsterRunStatus
+    run = instance.get_run_by_id(run_id)
+    record = instance.get_run_record_by_id(run_id)
+    done, failed, skipped = set(), [], set()
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None:
+            continue
+        if event.event_type == DagsterEventType.STEP_SUCCESS:
+            done.add(event.step_key)
+        elif event.event_type == DagsterEventType.STEP_FAILURE:
+            err = event.event_specific_data.error if event.event_specific_data else None
+            while err is not None and err.cause is not None and "DagsterExecutionStepExecutionError" in err.cls_name:
+                err = err.cause   # the user's error, not Dagster's wrapper around it
+            message = (err.message.strip().splitlines() or [""])[0] if err else ""
+            failed.append(f"{event.step_key}: {message}"[:500])
+        elif event.event_type == DagsterEventType.STEP_SKIPPED:
+            skipped.add(event.step_key)
+        elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR:
+                failed.append(f"check {'/'.join(evaluation.asset_key.path)}:{evaluation.check_name} failed"
+                              + (f" ({evaluation.partition})" if getattr(evaluation, "partition", None) else ""))
+    if current_step:
+        done.add(current_step)
+    planned = set()
+    if run.execution_plan_snapshot_id:
+        plan = instance.get_execution_plan_snapshot(run.execution_plan_snapshot_id)
+        planned = set(plan.step_keys_to_execute or [s.key for s in plan.steps])
+    if failed or run.status in (DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED):
+        status = "canceled" if run.status == DagsterRunStatus.CANCELED else "failed"
+        if not failed:
+            failed.append("the run was stopped" if status == "canceled" else "the run failed before its steps ended")
+    elif run.status == DagsterRunStatus.SUCCESS or (planned and planned <= done):
+        status = "succeeded"
+    else:
+        status = "running"
+    started = record.start_time or record.create_timestamp.timestamp()
+    ended = record.end_time
+    return {"run": run, "status": status, "failed": failed, "done": sorted(done), "skipped": sorted(skipped),
+            "started_at": dt.datetime.fromtimestamp(started, dt.timezone.utc),
+            "finished_at": dt.datetime.fromtimestamp(ended, dt.timezone.utc) if ended else dt.datetime.now(dt.timezone.utc)}
+
+
+def record_run(instance, run_id: str, home: Path, current_step: str | None = None) -> dict:
+    """Write (again) the run's row; called by every step's hook, by `kinerja run` and by the run-status sensors
+    when the run ends, so the last writer has the final status. Returns the row."""
     home = Path(home)
     ensure_audit_layout(home)
+    facts = _run_facts(instance, run_id, current_step)
+    tags = dict(facts["run"].tags)
     landed = pq.read_table(home / "raw" / "landed_file").select(["source_file", "file_sha256"]).to_pylist() \
         if (home / "raw" / "landed_file").exists() else []
+    months = run_months(tags)
     checks = {}
     for verdict in sorted((home / "quality").glob("*/gate.json")):
         v = json.loads(verdict.read_text())
-        checks[v["month"]] = {s["suite"]: s["success"] for s in v["suites"]}
-    reports = {p.relative_to(home).as_posix(): _sha(p) for p in sorted((home / "reports").rglob("*"))
-               if p.is_file() and "data_docs" not in p.parts and "dbt_docs" not in p.parts}
-    run_id = str(uuid.uuid4())
-    row = {"run_id": run_id, "started_at": started_at, "finished_at": dt.datetime.now(dt.timezone.utc),
-           "code_version": code_version(), "months": f"{months[0]:%Y-%m}..{months[-1]:%Y-%m}",
-           "succeeded": succeeded, "failed_step": failed_step,
+        if not months or v["month"] in _month_keys(months):
+            checks[v["month"]] = {s["suite"]: s["success"] for s in v["suites"]}
+    report_dirs = [home / "reports" / m for m in _month_keys(months)] if months else []
+    reports = {p.relative_to(home).as_posix(): _sha(p) for d in report_dirs if d.exists()
+               for p in sorted(d.rglob("*")) if p.is_file()}
+    row = {"run_id": run_id, "started_at": facts["started_at"], "finished_at": facts["finished_at"],
+           "code_version": code_version(), "months": months, "succeeded": facts["status"] == "succeeded",
+           "failed_step": "; ".join(facts["failed"]),
            "input_files": json.dumps(sorted({(r["source_file"], r["file_sha256"]) for r in landed})),
-           "dbt_invocation_id": dbt_invocation_id, "check_results": json.dumps(checks, sort_keys=True),
-           "report_files": json.dumps(reports, sort_keys=True)}
-    pq.write_table(pa.Table.from_pylist([row], schema=SCHEMA), audit_dir(home) / f"{started_at:%Y%m%dT%H%M%S}-{run_id}.parquet")
-    return run_id
+           "dbt_invocation_id": tags.get(DBT_INVOCATION_TAG, ""), "check_results": json.dumps(checks, sort_keys=True),
+           "report_files": json.dumps(reports, sort_keys=True), "status": facts["status"],
+           "launched_by": launched_by(tags), "job": facts["run"].job_name,
+           "steps": json.dumps({"done": facts["done"], "skipped": facts["skipped"]})}
+    target = audit_dir(home) / f"{run_id}.parquet"
+    scratch = target.with_suffix(".tmp")
+    pq.write_table(pa.Table.from_pylist([row], schema=SCHEMA), scratch)
+    scratch.replace(target)   # a reader never sees half a file
+    return row
+
+
+def _month_keys(months: str) -> list[str]:
+    if ".." not in months:
+        return [months]
+    from orchestration.lib.months import month_key, month_range, parse_month
+    start, end = months.split("..")
+    return [month_key(m) for m in month_range(parse_month(start), parse_month(end))]
 
 
 def list_runs(home: Path) -> list[dict]:

@@ -13,6 +13,7 @@ from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, dbt_executable
 from orchestration.lib.months import parse_month
 
 PERIOD_FROM_ENV = "KINERJA_PERIOD_FROM"
+HOME_ENV = "KINERJA_HOME"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()   # acts only under `dagster dev`; `make` and the test fixture build the manifest
@@ -47,18 +48,21 @@ def dbt_build_args(full_refresh: bool = False, exclude_unit_tests: bool = True) 
 
 
 @contextlib.contextmanager
-def facts_from(period_from: str):
+def facts_from(period_from: str, home=None):
     """dbt builds started inside rebuild the per-month facts from this month (YYYY-MM) on, and keep earlier months
-    as built (dbt_project/macros/run_months.sql); '' rebuilds every month."""
-    previous = os.environ.pop(PERIOD_FROM_ENV, None)
-    if period_from:
-        os.environ[PERIOD_FROM_ENV] = f"{parse_month(period_from):%Y-%m-%d}"
+    as built (dbt_project/macros/run_months.sql); '' rebuilds every month. With `home`, they build that warehouse
+    home (profiles.yml reads KINERJA_HOME), whatever the launcher's environment says."""
+    names = {PERIOD_FROM_ENV: f"{parse_month(period_from):%Y-%m-%d}" if period_from else None,
+             HOME_ENV: str(home) if home is not None else os.environ.get(HOME_ENV)}
+    previous = {name: os.environ.pop(name, None) for name in names}
+    os.environ.update({name: value for name, value in names.items() if value is not None})
     try:
         yield
     finally:
-        os.environ.pop(PERIOD_FROM_ENV, None)
-        if previous is not None:
-            os.environ[PERIOD_FROM_ENV] = previous
+        for name, value in previous.items():
+            os.environ.pop(name, None)
+            if value is not None:
+                os.environ[name] = value
 
 
 def dbt_docs_args(target_path) -> list[str]:

@@ -9,13 +9,15 @@ from ..partitions import monthly
 from ..resources import KinerjaPaths
 
 CONSERVATION = "rows_conserved"
+CONSERVATION_TEXT = ("rows landed = rows accepted + rows quarantined, for every file (no tolerance: one row lost "
+                     "fails it and blocks what is downstream)")
 
 
 def _check(asset_key: dg.AssetKey, results: list[FileResult]) -> dg.AssetCheckResult:
     bad = [r.source_file for r in results if not r.conserved]
     return dg.AssetCheckResult(
         asset_key=asset_key, check_name=CONSERVATION, passed=not bad,
-        description="rows landed = rows accepted + rows quarantined, for every file",
+        description=CONSERVATION_TEXT,
         metadata={"files": len(results), "files_not_conserved": ", ".join(bad) or "none"})
 
 
@@ -39,7 +41,8 @@ def _payroll_asset(source: str):
 
     @dg.asset(key=key, partitions_def=monthly, group_name="ingest", kinds={"parquet"},
               description=f"Payroll {source} for the month: landing payroll/{source}/YYYY-MM.csv -> raw/{source}/",
-              check_specs=[dg.AssetCheckSpec(CONSERVATION, asset=key, blocking=True)])
+              check_specs=[dg.AssetCheckSpec(CONSERVATION, asset=key, blocking=True, partitions_def=monthly,
+                                         description=CONSERVATION_TEXT)])
     def _asset(context: dg.AssetExecutionContext, paths: KinerjaPaths):
         period = parse_month(context.partition_key)
         result = ingest_payroll(paths.landing_dir, paths.home_dir, source, period)
@@ -65,7 +68,7 @@ SIASN_KEYS = [dg.AssetKey(["raw", t]) for t in ("kinerja_periodik", "skp_tahunan
     specs=[dg.AssetSpec(k, group_name="ingest", kinds={"parquet"}, deps=[dg.AssetKey(["siasn", "fetch"])],
                         description=f"SIASN fetch files (landing siasn/<endpoint>/*.jsonl) -> raw/{k.path[-1]}/")
            for k in SIASN_KEYS],
-    check_specs=[dg.AssetCheckSpec(CONSERVATION, asset=SIASN_KEYS[0], blocking=True)],
+    check_specs=[dg.AssetCheckSpec(CONSERVATION, asset=SIASN_KEYS[0], blocking=True, description=CONSERVATION_TEXT)],
 )
 def raw_siasn(context: dg.AssetExecutionContext, paths: KinerjaPaths):
     """Every SIASN fetch file not yet ingested (keyed on its hash); fetches are append-only evidence."""

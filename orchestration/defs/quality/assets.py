@@ -6,14 +6,21 @@ import dagster as dg
 from orchestration.lib.months import parse_month
 
 from ..partitions import monthly
-from ..resources import KinerjaPaths
+from ..resources import KinerjaPaths, WorkerPool
 from .gate_validation import data_docs_dir, month_validation
 from .suites import CRITICAL, SUITES
 
+SUITE_BY_NAME = {s.name: s for s in SUITES}
 GATE_KEY = dg.AssetKey(["quality", "quality_gate"])
 GATED_MARTS = [dg.AssetKey(["marts", n]) for n in ("fct_tpp_entitlement", "rpt_tpp_payout", "fct_tpp_deferral_ledger",
                                                    "rpt_distribution_curve", "rpt_published_reconciliation",
                                                    "rpt_opd_month_change")]
+
+
+def check_description(suite) -> str:
+    blocks = "blocks the month's payout when it fails" if suite.severity == CRITICAL else "a warning, never blocks"
+    return (f"[{suite.severity}] validates the month's {suite.gates}; {blocks}. Each expectation and its threshold: "
+            f"expectations/expectations/{suite.name}.json (Data Docs show them per month)")
 
 
 def gate_file(paths: KinerjaPaths, partition_key: str):
@@ -22,12 +29,14 @@ def gate_file(paths: KinerjaPaths, partition_key: str):
 
 @dg.asset(
     key=GATE_KEY, partitions_def=monthly, group_name="quality", deps=GATED_MARTS, kinds={"great_expectations"},
+    pool="warehouse",   # every step that opens the warehouse: DuckDB refuses a reader while another process writes
     description="Runs every GX suite on the month's batches (read-only from DuckDB) and records the verdict.",
-    check_specs=[dg.AssetCheckSpec(s.name, asset=GATE_KEY, blocking=s.severity == CRITICAL,
-                                   description=f"[{s.severity}] {s.gates}") for s in SUITES],
+    # partitioned checks: each month's result is recorded for that month in the check history
+    check_specs=[dg.AssetCheckSpec(s.name, asset=GATE_KEY, blocking=s.severity == CRITICAL, partitions_def=monthly,
+                                   description=check_description(s)) for s in SUITES],
 )
-def quality_gate(context: dg.AssetExecutionContext, paths: KinerjaPaths):
-    validation = month_validation(paths.home_dir, parse_month(context.partition_key))   # in a worker process
+def quality_gate(context: dg.AssetExecutionContext, paths: KinerjaPaths, workers: WorkerPool):
+    validation = month_validation(paths.home_dir, parse_month(context.partition_key), workers.executor())
     results, docs = validation.results, data_docs_dir(paths.home_dir)
     passed = not any(r.blocks for r in results)
     verdict = {"month": context.partition_key, "passed": passed, "facts_fingerprint": validation.facts_fingerprint,
@@ -44,7 +53,7 @@ def quality_gate(context: dg.AssetExecutionContext, paths: KinerjaPaths):
         yield dg.AssetCheckResult(
             asset_key=GATE_KEY, check_name=r.suite, passed=r.success,
             severity=dg.AssetCheckSeverity.ERROR if r.severity == CRITICAL else dg.AssetCheckSeverity.WARN,
-            description=f"[{r.severity}] {r.gates}",
+            description=check_description(SUITE_BY_NAME[r.suite]),
             metadata={"rows": r.rows, "expectations": r.evaluated,
                       "failed_expectations": dg.MetadataValue.md("\n".join(f"- {f}" for f in r.failures) or "none"),
                       "data_docs": dg.MetadataValue.path(str(docs / "index.html"))})

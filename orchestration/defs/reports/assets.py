@@ -9,7 +9,7 @@ from orchestration.lib.months import parse_month
 
 from ..partitions import monthly, yearly
 from ..quality.assets import GATE_KEY, gate_file
-from ..resources import KinerjaPaths
+from ..resources import KinerjaPaths, WorkerPool
 from .ipasn import write_ipasn_reports
 from .payout_files import write_payout_files
 
@@ -29,23 +29,25 @@ def assert_gate_passed(paths: KinerjaPaths, partition_key: str, con) -> None:
 
 @dg.asset(
     key=dg.AssetKey(["reports", "payout_report"]), partitions_def=monthly, group_name="reports", deps=[GATE_KEY],
+    pool="warehouse",
     kinds={"xlsx", "pdf", "csv"}, automation_condition=dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed(),
     description="The month's payout files under <home>/reports/<YYYY-MM>/, written only when the gate passed.",
 )
-def payout_report(context: dg.AssetExecutionContext, paths: KinerjaPaths):
+def payout_report(context: dg.AssetExecutionContext, paths: KinerjaPaths, workers: WorkerPool):
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         assert_gate_passed(paths, context.partition_key, con)
         out_dir = paths.home_dir / "reports" / context.partition_key
         files = write_payout_files(con, parse_month(context.partition_key), out_dir,
-                                   gate_file(paths, context.partition_key), paths.documents)
+                                   gate_file(paths, context.partition_key), paths.payout_documents,
+                                   workers.executor())
     finally:
         con.close()
     return dg.MaterializeResult(metadata={"folder": dg.MetadataValue.path(str(out_dir)), "files": len(files)})
 
 
 @dg.asset(
-    key=dg.AssetKey(["reports", "ipasn_report"]), partitions_def=yearly, group_name="reports",
+    key=dg.AssetKey(["reports", "ipasn_report"]), partitions_def=yearly, group_name="reports", pool="warehouse",
     deps=[dg.AssetKey(["marts", "rpt_ipasn_opd"])], kinds={"xlsx", "csv", "png"},
     description="IPASN performance-dimension report for SKP year Y under <home>/reports/ipasn/<Y>/.",
 )

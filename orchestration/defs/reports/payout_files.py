@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from orchestration.lib.worker_pool import worker_pool
+from concurrent.futures import Executor
 
 from .payout_csv import write_payout_csvs
 from .payout_data import load_month
@@ -18,10 +18,10 @@ from .payout_pdf import write_opd_pdf
 from .payout_xlsx import write_payout_xlsx
 
 DOCUMENTS = ("all", "csv")
-RENDERERS = ("orchestration.defs.reports.payout_pdf", "orchestration.defs.reports.payout_xlsx")
 
 
-def write_payout_files(con, period: dt.date, out_dir: Path, gate_file: Path | None, documents: str = "all") -> list[Path]:
+def write_payout_files(con, period: dt.date, out_dir: Path, gate_file: Path | None, documents: str = "all",
+                       pool: Executor | None = None) -> list[Path]:
     if documents not in DOCUMENTS:
         raise ValueError(f"documents must be one of {DOCUMENTS}, got {documents!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -36,7 +36,6 @@ def write_payout_files(con, period: dt.date, out_dir: Path, gate_file: Path | No
     # on where it was rendered), listed in the same order.
     jobs = [(write_payout_xlsx, month, out_dir / f"payout_{key}.xlsx")]
     jobs += [(write_opd_pdf, period, opd, pdf_dir / f"payout_{key}_{opd.opd_kode}.pdf") for opd in month.opds]
-    pool = worker_pool(RENDERERS)
     documents = list(pool.map(_render, jobs) if pool else map(_render, jobs))
     return [documents[0], *csvs, *documents[1:]]
 

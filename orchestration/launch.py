@@ -1,0 +1,238 @@
+"""`kinerja run`: launches the Dagster job `monthly_tpp` over a range of months, the way a backfill of it runs.
+
+There is no list of steps here: the runs come from the job's own asset graph. The job's partitioned assets upstream
+of the dbt build (fetch, payroll ingest) run month by month; its unpartitioned assets (the SIASN ingest, the dbt
+build, its docs) run once for the range, the per-month facts rebuilt from the first month; its partitioned assets
+downstream (quality gate, payout) run month by month in order, stopping at the first month whose gate fails
+(a later month's releases depend on it). Then `ipasn_yearly` for each SKP year whose deadline has passed.
+Each is an ordinary run of the job in the home's Dagster instance, recorded in audit.pipeline_runs.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from orchestration.lib.home_instance import open_instance
+from orchestration.lib.home_lock import HomeBusy, claim, release
+from orchestration.lib.months import month_key, month_range, next_month
+from orchestration.lib.skp_gates import skp_deadlines
+from orchestration.lib.stale_runs import LAUNCH_PREFIX, LAUNCH_TAG, holder_finished, retire
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}   # the progress lines are the output
+EXECUTORS = ("in_process", "multiprocess")
+STEP_KIND = {"siasn": "ingest", "ingest": "ingest", "quality": "quality gate", "reports": "report"}
+
+
+@dataclass
+class PlannedRun:
+    job: str
+    keys: list
+    partition: str | None = None
+    run_config: dict = field(default_factory=dict)
+
+
+def plan_runs(months: list, docs: bool, full_refresh: bool) -> list[PlannedRun]:
+    import dagster as dg
+    from orchestration.definitions import defs
+    graph = defs.resolve_asset_graph()
+    job = defs.resolve_job_def("monthly_tpp")
+    keys = set(job.asset_layer.selected_asset_keys)
+    from orchestration.defs.dbt.assets import dbt_docs, dbt_models
+    if not docs:
+        keys -= set(dbt_docs.keys)
+    partitioned = {k for k in keys if graph.get(k).partitions_def is not None}
+    before = partitioned & dg.AssetSelection.assets(*dbt_models.keys).upstream().resolve(graph)
+    after = partitioned - before
+    once = keys - partitioned
+    dbt_config = {"ops": {"dbt_models": {"config": {"full_refresh": full_refresh,
+                                                    "period_from": month_key(months[0])}}}}
+    runs = [PlannedRun("monthly_tpp", sorted(before), month_key(m)) for m in months]
+    runs.append(PlannedRun("monthly_tpp", sorted(once), None, dbt_config))
+    runs += [PlannedRun("monthly_tpp", sorted(after), month_key(m)) for m in months]
+    runs += [PlannedRun("ipasn_yearly", [], str(year)) for year in skp_years_due(months[-1])]
+    return runs
+
+
+def skp_years_due(last_month) -> list[int]:
+    """SKP years whose deadline falls on or before the end of the last month run (from the rule seed)."""
+    return sorted({year for deadline, year in skp_deadlines().items() if deadline < next_month(last_month)})
+
+
+def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], None] = print, docs: bool = True,
+                 documents: str = "all", full_refresh: bool = False, executor: str = "in_process") -> bool:
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {EXECUTORS}")
+    months = month_range(start, end)
+    home.mkdir(parents=True, exist_ok=True)
+    # the code location reads its resources from these, as under `dagster dev`, the daemon or `dagster job execute`
+    os.environ.update(KINERJA_LANDING=str(landing), KINERJA_HOME=str(home), KINERJA_DOCUMENTS=documents)
+    instance = open_instance(home)
+    launch = uuid.uuid4().hex[:12]
+
+    holder = f"{LAUNCH_PREFIX}{launch}"   # the launch holds the home for all of its runs
+    try:
+        claim(home, [holder], lambda run_id: holder_finished(instance, run_id),
+              lambda stale: retire(instance, stale, home))
+    except HomeBusy as busy:
+        echo(str(busy))
+        return False
+    log_path = home / "logs" / "run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    echo(f"kinerja run {month_key(months[0])}..{month_key(months[-1])}: landing={landing} home={home} "
+         f"(Dagster instance {home / 'dagster'}, launch {launch})")
+    try:
+        ok = _launch_all(instance, home, months, docs, full_refresh, executor, launch, echo, log_path)
+    finally:
+        release(home, holder)
+    if ok:
+        from orchestration.lib.summary import print_summary
+        print_summary(home, months, echo)
+    echo(f"runs recorded in audit.pipeline_runs (`kinerja runs --home {home}`)")
+    return ok
+
+
+def _launch_all(instance, home, months, docs, full_refresh, executor, launch, echo, log_path) -> bool:
+    import dagster as dg
+    from orchestration import definitions
+    from orchestration.lib.audit import record_run
+    runs = plan_runs(months, docs, full_refresh)
+    total = sum(_step_count(r) for r in runs)
+    progress = _Progress(instance, echo, total)
+    execution = {"execution": {"config": {executor: {}}}}
+    for planned in runs:
+        job = dg.reconstructable(getattr(definitions, planned.job))
+        tags = {LAUNCH_TAG: launch, **({"dagster/partition": planned.partition} if planned.partition else {})}
+        with open(log_path, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+            with progress.watching(launch):
+                result = dg.execute_job(job, instance, run_config={**QUIET, **execution, **planned.run_config},
+                                        tags=tags, asset_selection=planned.keys or None)
+        record_run(instance, result.run_id, home)   # the final row, now that the run has ended
+        failures, warnings = _check_outcomes(result)
+        for w in warnings:
+            echo(f"    {w}")
+        if not result.success or failures:
+            for f in failures or ["run failed (see the run in the Dagster UI or its event log)"]:
+                echo(f"    {f}")
+            if planned.partition and planned.job == "monthly_tpp" and any(k.path[0] == "reports" for k in planned.keys):
+                echo(f"    no payout file written for {planned.partition}; later months are not run "
+                     f"(releases depend on it)")
+            echo(f"    run {result.run_id} failed; dbt and step logs: {log_path}")
+            return False
+    return True
+
+
+def _step_count(planned: PlannedRun) -> int:
+    from orchestration import definitions
+    job = getattr(definitions, planned.job)()
+    if planned.keys:
+        job = job.get_subset(asset_selection=set(planned.keys))
+    return len(job.nodes)
+
+
+def first_error_line(err) -> str:
+    """The user's error, not Dagster's wrapper around it ("Error occurred while executing op ...")."""
+    while err is not None and err.cause is not None and "DagsterExecutionStepExecutionError" in err.cls_name:
+        err = err.cause
+    return (err.message.strip().splitlines() or [""])[0] if err else ""
+
+
+def _check_lines(evaluation) -> list[str]:
+    detail = evaluation.metadata.get("failed_expectations")
+    text = detail.value if detail is not None else ""
+    return [f"        {line[2:]}" for line in str(text).splitlines() if line.startswith("- ")]
+
+
+def _check_outcomes(result) -> tuple[list[str], list[str]]:
+    import dagster as dg
+    failures, warnings = [], []
+    for ev in result.get_asset_check_evaluations():
+        if ev.passed:
+            continue
+        key = "/".join(ev.asset_key.path)
+        line = (f"check {key}:{ev.check_name} failed" if ev.severity == dg.AssetCheckSeverity.ERROR
+                else f"warning {ev.check_name}") + (f" ({ev.description})" if ev.description else "")
+        (failures if ev.severity == dg.AssetCheckSeverity.ERROR else warnings).extend([line, *_check_lines(ev)])
+    for ev in result.get_step_failure_events():
+        message = first_error_line(ev.event_specific_data.error if ev.event_specific_data else None)
+        failures.append(f"step {ev.step_key} failed: {message}")
+    return failures, warnings
+
+
+class _Progress:
+    """One line when each step starts and ends, read from the run's event log as it is written (so it is the same
+    for the in-process and the multiprocess executor)."""
+
+    def __init__(self, instance, echo, total: int):
+        self.instance, self.total, self.done, self.runs = instance, total, 0, set()
+        self.out = sys.stdout   # the terminal, before the run's own output is redirected to the log
+        self.echo = echo
+
+    @contextlib.contextmanager
+    def watching(self, launch: str):
+        stop = threading.Event()
+        thread = threading.Thread(target=self._follow, args=(launch, stop), name="kinerja-progress", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+
+    def _print(self, line: str) -> None:
+        with contextlib.redirect_stdout(self.out):
+            self.echo(line)
+
+    def _follow(self, launch: str, stop: threading.Event) -> None:
+        import dagster as dg
+        run_id, partition, cursor, started, models = None, "", None, {}, {}
+        while True:
+            stopping = stop.is_set()   # read before the last poll, so the run's final events are printed
+            if run_id is None:
+                runs = self.instance.get_runs(dg.RunsFilter(tags={"kinerja/launch": launch}), limit=5)
+                fresh = [r for r in runs if r.run_id not in self.runs]
+                if fresh:
+                    run_id, partition = fresh[0].run_id, fresh[0].tags.get("dagster/partition", "")
+                    self.runs.add(run_id)
+            if run_id is not None:
+                conn = self.instance.get_records_for_run(run_id, cursor=cursor)
+                cursor = conn.cursor
+                for record in conn.records:
+                    self._event(record.event_log_entry, partition, started, models)
+            if stopping:
+                return
+            time.sleep(0.1)
+
+    def _event(self, entry, partition: str, started: dict, models: dict) -> None:
+        from dagster import DagsterEventType
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            return
+        step, label = event.step_key, self._label(event.step_key, partition)
+        if event.event_type == DagsterEventType.STEP_START:
+            started[step], models[step] = entry.timestamp, 0
+            self.done += 1
+            self._print(f"[{self.done}/{self.total}] {label} ...")
+        elif event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
+            models[step] = models.get(step, 0) + 1
+        elif event.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
+            seconds = entry.timestamp - started.get(step, entry.timestamp)
+            state = "ok in" if event.event_type == DagsterEventType.STEP_SUCCESS else "FAILED after"
+            built = f" ({models.get(step, 0)} dbt models and seeds built)" if step == "dbt_models" else ""
+            self._print(f"[{self.done}/{self.total}] {label}: {state} {seconds:.1f}s{built}")
+        elif event.event_type == DagsterEventType.STEP_SKIPPED:
+            self._print(f"[{self.done}/{self.total}] {label}: skipped (an upstream check or step failed)")
+
+    @staticmethod
+    def _label(step: str, partition: str) -> str:
+        if step == "dbt_models":
+            return "dbt build (rules, staging, facts, tests)"
+        group, _, name = step.partition("__")
+        kind = STEP_KIND.get(group, "ingest" if step.startswith("raw") else group)
+        return " ".join(x for x in (kind, "" if group == "quality" else name or step, partition) if x)

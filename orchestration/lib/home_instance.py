@@ -1,0 +1,29 @@
+"""Each warehouse home has its own Dagster instance (runs, event log, schedule and sensor cursors) under
+<home>/dagster, so two homes never mix their runs or materialisations."""
+from __future__ import annotations
+
+from pathlib import Path
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "dagster.yaml"
+
+
+def instance_dir(home: Path) -> Path:
+    return Path(home).resolve() / "dagster"
+
+
+def ensure_instance(home: Path) -> Path:
+    """Write <home>/dagster/dagster.yaml from the repository's dagster.yaml, its storage under that folder. The
+    folder is what DAGSTER_HOME names for `dagster dev`, `dagster job execute` and the daemon on this home."""
+    folder = instance_dir(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    text = TEMPLATE.read_text().replace("env: DAGSTER_HOME", f"'{folder}'").replace(
+        "base_dir:\n      '", "base_dir: '")
+    target = folder / "dagster.yaml"
+    if not target.exists() or target.read_text() != text:
+        target.write_text(text)
+    return folder
+
+
+def open_instance(home: Path):
+    import dagster as dg
+    return dg.DagsterInstance.from_config(str(ensure_instance(home)))
