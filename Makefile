@@ -10,7 +10,6 @@ FROM ?= 2025-01
 TO ?= 2025-06
 SCALE ?= default
 THROUGH ?=
-export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export KINERJA_HOME ?= $(CURDIR)/$(DEMO_HOME)
 
 .PHONY: install manifest demo test ui bench clean
@@ -23,23 +22,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
-	mkdir -p $(DAGSTER_HOME)
-	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-
 # The dbt manifest is built before anything loads the Dagster definitions.
 manifest: install
 	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir . --project-dir .
 
-demo: install manifest $(DAGSTER_HOME)/dagster.yaml
+demo: install manifest
 	$(BIN)/kinerja generate --landing $(DEMO_LANDING)
 	$(BIN)/kinerja run --landing $(DEMO_LANDING) --home $(DEMO_HOME) --from $(FROM) --to $(TO)
 
 test: install manifest
 	$(BIN)/python -m pytest -q
 
-ui: install manifest $(DAGSTER_HOME)/dagster.yaml
-	PATH=$(CURDIR)/$(BIN):$$PATH KINERJA_LANDING=$(CURDIR)/$(DEMO_LANDING) $(BIN)/dagster dev
+# The UI (and the daemon: schedule, sensors, backfills) on the demo home's own Dagster instance, <home>/dagster.
+ui: install manifest
+	PATH=$(CURDIR)/$(BIN):$$PATH KINERJA_LANDING=$(CURDIR)/$(DEMO_LANDING) \
+	  DAGSTER_HOME=$$($(BIN)/kinerja instance --home $(DEMO_HOME)) $(BIN)/dagster dev
 
 # Scale runs: never part of `make test`. SCALE=default (city + province), city, province or national;
 # THROUGH=2025-04 stops the monthly runs after April.
@@ -47,4 +44,4 @@ bench: install manifest
 	$(BIN)/python -m orchestration.bench --scale $(SCALE) $(if $(THROUGH),--through $(THROUGH))
 
 clean:
-	rm -rf .demo .bench .dagster_home dbt_project/target
+	rm -rf .demo .bench dbt_project/target

@@ -8,7 +8,7 @@ from orchestration.defs.ingest.assets import ledger_specs, raw_attendance, raw_r
 from orchestration.defs.quality.assets import quality_gate
 from orchestration.defs.reports.assets import ipasn_report, payout_report
 from orchestration.defs.resources import WorkerPool, paths_from_env
-from orchestration.defs.schedules import (ipasn_job, ipasn_yearly_schedule, monthly_schedule, monthly_tpp_job,
+from orchestration.defs.schedules import (docs_job, ipasn_job, ipasn_yearly_schedule, monthly_schedule, monthly_tpp_job,
                                           payroll_file_sensor, payroll_ingest_job)
 from orchestration.defs.siasn.assets import SiasnSource, siasn_fetch
 
@@ -17,7 +17,7 @@ defs = dg.Definitions(
             payout_report, ipasn_report],
     resources={"paths": paths_from_env(), "dbt": dbt_resource(), "workers": WorkerPool(),
                "siasn": SiasnSource(mode=dg.EnvVar("KINERJA_SIASN_SOURCE").get_value("files"))},
-    jobs=[monthly_tpp_job, payroll_ingest_job, ipasn_job],
+    jobs=[monthly_tpp_job, payroll_ingest_job, ipasn_job, docs_job],
     schedules=[monthly_schedule, ipasn_yearly_schedule],
     sensors=[payroll_file_sensor, audit_run_succeeded, audit_run_failed],
 )
@@ -34,3 +34,7 @@ def ipasn_yearly():
 
 def payroll_ingest():
     return defs.resolve_job_def("payroll_ingest")
+
+
+def dbt_docs_job():
+    return defs.resolve_job_def("dbt_docs")

@@ -2,8 +2,8 @@
 
 There is no list of steps here: the runs come from the job's own asset graph. The job's partitioned assets upstream
 of the dbt build (fetch, payroll ingest) run month by month; its unpartitioned assets (the SIASN ingest, the dbt
-build, its docs) run once for the range, the per-month facts rebuilt from the first month; its partitioned assets
-downstream (quality gate, payout) run month by month in order, stopping at the first month whose gate fails
+build) run once for the range, the per-month facts rebuilt from the first month (then the job `dbt_docs`); its
+partitioned assets downstream (quality gate, payout) run month by month in order, stopping at the first month whose gate fails
 (a later month's releases depend on it). Then `ipasn_yearly` for each SKP year whose deadline has passed.
 Each is an ordinary run of the job in the home's Dagster instance, recorded in audit.pipeline_runs.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import threading
 import time
@@ -44,9 +45,7 @@ def plan_runs(months: list, docs: bool, full_refresh: bool) -> list[PlannedRun]:
     graph = defs.resolve_asset_graph()
     job = defs.resolve_job_def("monthly_tpp")
     keys = set(job.asset_layer.selected_asset_keys)
-    from orchestration.defs.dbt.assets import dbt_docs, dbt_models
-    if not docs:
-        keys -= set(dbt_docs.keys)
+    from orchestration.defs.dbt.assets import dbt_models
     partitioned = {k for k in keys if graph.get(k).partitions_def is not None}
     before = partitioned & dg.AssetSelection.assets(*dbt_models.keys).upstream().resolve(graph)
     after = partitioned - before
@@ -55,6 +54,7 @@ def plan_runs(months: list, docs: bool, full_refresh: bool) -> list[PlannedRun]:
                                                     "period_from": month_key(months[0])}}}}
     runs = [PlannedRun("monthly_tpp", sorted(before), month_key(m)) for m in months]
     runs.append(PlannedRun("monthly_tpp", sorted(once), None, dbt_config))
+    runs += [PlannedRun("dbt_docs_job", [])] if docs else []
     runs += [PlannedRun("monthly_tpp", sorted(after), month_key(m)) for m in months]
     runs += [PlannedRun("ipasn_yearly", [], str(year)) for year in skp_years_due(months[-1])]
     return runs
@@ -140,7 +140,8 @@ def first_error_line(err) -> str:
     """The user's error, not Dagster's wrapper around it ("Error occurred while executing op ...")."""
     while err is not None and err.cause is not None and "DagsterExecutionStepExecutionError" in err.cls_name:
         err = err.cause
-    return (err.message.strip().splitlines() or [""])[0] if err else ""
+    line = (err.message.strip().splitlines() or [""])[0] if err else ""
+    return re.sub(r"^[\w.]+(Error|Exception|Failure): ", "", line)   # the class name Dagster puts in front
 
 
 def _check_lines(evaluation) -> list[str]:

@@ -60,7 +60,7 @@ def test_the_home_keeps_dbt_partial_parse_state(small_home):
 def test_run_lands_every_person_and_month(small_home):
     out = (small_home / "run_stdout.txt").read_text()
     import re
-    # every run of the launch: 6 months x (fetch, roster, attendance), the SIASN ingest, dbt and its docs,
+    # every run of the launch: 6 months x (fetch, roster, attendance), the SIASN ingest and dbt, the dbt docs,
     # 6 x (gate, payout), the IPASN report of 2024; each step has a start line and an end line
     assert re.search(r"^\[20/34\] dbt build \(rules, staging, facts, tests\): ok in [\d.]+s \(\d+ dbt models", out, re.M)
     assert re.search(r"^\[34/34\] report ipasn_report 2024: ok in", out, re.M)

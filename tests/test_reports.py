@@ -140,9 +140,16 @@ def test_explain_a_cpns_line_recomputes_by_hand(small_home):
 
 def test_runs_are_listed_with_their_audit_record(small_home):
     r = subprocess.run([KINERJA, "runs", "--home", str(small_home)], capture_output=True, text=True)
-    assert r.returncode == 0 and "2025-01..2025-06" in r.stdout and " ok " in r.stdout
-    rows = query(small_home, "select succeeded, dbt_invocation_id, report_files from audit.pipeline_runs")
-    assert rows and rows[0][0] and len(rows[0][1]) == 36 and "payout_2025-04.xlsx" in rows[0][2]
+    lines = r.stdout.splitlines()
+    # ingest per month, dbt, dbt docs, gate + payout per month, IPASN
+    assert r.returncode == 0 and len(lines) == 6 + 1 + 1 + 6 + 1
+    assert all(" succeeded kinerja run " in line for line in lines)
+    rows = query(small_home, "select months, succeeded, dbt_invocation_id, report_files, job from audit.pipeline_runs "
+                             "order by started_at")
+    assert all(ok for _, ok, _, _, _ in rows)
+    assert [len(dbt) for months, _, dbt, _, _ in rows if dbt] == [36]          # the one run with the dbt build
+    april = [reports for months, _, _, reports, job in rows if months == "2025-04" and "xlsx" in reports]
+    assert len(april) == 1 and "reports/2025-04/payout_2025-04.xlsx" in april[0]
 
 
 def test_dbt_docs_and_data_docs_are_written(small_home):

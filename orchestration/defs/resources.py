@@ -67,11 +67,10 @@ def paths_from_env() -> KinerjaPaths:
 
 
 class WorkerPool(dg.ConfigurableResource):
-    """Worker processes on the other cores (the payout documents, a month's GX validation), started on first use
+    """Worker processes on the other cores (the payout documents), started on first use
     and shut down, with their workers waited for, when the step (or the in-process run) ends. Forkserver workers
     start from a small clean process (no Dagster threads to inherit) with `preload` imported once."""
-    preload: list[str] = ["orchestration.defs.quality.gx_runner", "orchestration.defs.reports.payout_pdf",
-                          "orchestration.defs.reports.payout_xlsx"]
+    preload: list[str] = ["orchestration.defs.reports.payout_pdf", "orchestration.defs.reports.payout_xlsx"]
     _pool: ProcessPoolExecutor | None = PrivateAttr(default=None)
 
     def executor(self) -> Executor | None:

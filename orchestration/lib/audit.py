@@ -5,8 +5,10 @@ instance, after each of its steps and once more when it ends. Run metadata lives
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -36,6 +38,7 @@ def ensure_audit_layout(home: Path) -> None:
         pq.write_table(SCHEMA.empty_table(), marker)
 
 
+@functools.lru_cache(maxsize=1)   # once per process: a hook after every step asks
 def code_version() -> str:
     try:
         sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
@@ -82,7 +85,8 @@ def _run_facts(instance, run_id: str, current_step: str | None) -> dict:
             err = event.event_specific_data.error if event.event_specific_data else None
             while err is not None and err.cause is not None and "DagsterExecutionStepExecutionError" in err.cls_name:
                 err = err.cause   # the user's error, not Dagster's wrapper around it
-            message = (err.message.strip().splitlines() or [""])[0] if err else ""
+            message = re.sub(r"^[\w.]+(Error|Exception|Failure): ", "",
+                             (err.message.strip().splitlines() or [""])[0] if err else "")
             failed.append(f"{event.step_key}: {message}"[:500])
         elif event.event_type == DagsterEventType.STEP_SKIPPED:
             skipped.add(event.step_key)

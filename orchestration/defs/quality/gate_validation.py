@@ -1,5 +1,5 @@
-"""A month's GX validation, run in a worker process when there is one (the step's process then never imports GX
-and gets the batches' memory back when the worker is done)."""
+"""A month's GX validation: in the step's process, or in a worker of a pool when given one (that process then
+never imports GX)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +19,7 @@ def _results_dir(home: Path) -> Path:
 
 def _validate(home: Path, period: dt.date) -> MonthValidation:
     # This module imports neither Dagster nor GX, so a worker unpickles this function cheaply.
-    from .gx_runner import validate_month   # already imported by the worker pool's forkserver
+    from .gx_runner import validate_month
     try:
         return validate_month(home / "warehouse.duckdb", period, data_docs_dir(home), _results_dir(home), True)
     finally:
@@ -27,8 +27,7 @@ def _validate(home: Path, period: dt.date) -> MonthValidation:
 
 
 def _give_back_memory() -> None:
-    """Hand the memory of a validation's batches back to the OS: the worker lives on beside the run, which goes on
-    to write the payout files."""
+    """Hand the memory of a validation's batches back to the OS: the process goes on to write the payout files."""
     import ctypes
     import gc
 
