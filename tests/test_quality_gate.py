@@ -33,8 +33,8 @@ def test_faults_block_the_payout_then_corrected_files_pass(cities, tmp_path):
     home = tmp_path / "home"
     r = run(faulty, home)
     assert r.returncode == 1, r.stdout
-    assert "quality gate 2025-01: ok" in r.stdout                     # the gate ran; its checks failed
-    assert "report payout_report 2025-01: skipped" in r.stdout
+    assert "quality gate 2025-01: FAILED" in r.stdout      # Dagster fails the step whose blocking checks fail
+    assert "report payout_report 2025-01" not in r.stdout   # ... and never starts the payout
     assert "check quality/quality_gate:payroll_inputs failed" in r.stdout
     assert "has_attendance_row: 1 unexpected" in r.stdout
     assert "check quality/quality_gate:payroll_quarantine failed" in r.stdout
