@@ -4,6 +4,7 @@ import dagster as dg
 from orchestration.defs.audit import audit_run_failed, audit_run_succeeded
 from orchestration.defs.dbt.assets import dbt_docs, dbt_models
 from orchestration.defs.dbt.project import dbt_resource
+from orchestration.defs.executor import kinerja_executor
 from orchestration.defs.ingest.assets import ledger_specs, raw_attendance, raw_roster, raw_siasn
 from orchestration.defs.quality.assets import quality_gate
 from orchestration.defs.reports.assets import ipasn_report, payout_report
@@ -20,6 +21,7 @@ defs = dg.Definitions(
     jobs=[monthly_tpp_job, payroll_ingest_job, ipasn_job, docs_job],
     schedules=[monthly_schedule, ipasn_yearly_schedule],
     sensors=[payroll_file_sensor, audit_run_succeeded, audit_run_failed],
+    executor=kinerja_executor,
 )
 
 
