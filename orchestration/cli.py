@@ -69,9 +69,17 @@ def explain(home: Path = typer.Option(..., exists=True, file_okay=False), nip: s
 
 @app.command()
 def runs(home: Path = typer.Option(..., exists=True, file_okay=False)):
-    """List the recorded pipeline runs (audit.pipeline_runs) of a warehouse home."""
+    """List the recorded pipeline runs (audit.pipeline_runs) of a warehouse home; a run the log still shows as
+    running but that has ended in the home's Dagster instance is recorded with its final status first."""
     import json
-    from orchestration.lib.audit import list_runs
+    from orchestration.lib.audit import list_runs, refresh_ended
+    from orchestration.lib.home_instance import instance_dir, open_instance
+    if (instance_dir(home) / "dagster.yaml").exists():
+        instance = open_instance(home)
+        try:
+            refresh_ended(instance, home)
+        finally:
+            instance.dispose()
     for r in list_runs(home):
         checks = json.loads(r["check_results"])
         failed = sum(not ok for suites in checks.values() for ok in suites.values())

@@ -10,8 +10,8 @@ from pathlib import Path
 import dagster as dg
 from pydantic import PrivateAttr
 
-from orchestration.lib.audit import ensure_audit_layout
-from orchestration.lib.home_lock import Holder, claim
+from orchestration.lib.audit import ensure_audit_layout, refresh_ended
+from orchestration.lib.home_lock import Holder, claim, read_holder
 from orchestration.lib.raw_store import RawStore
 from orchestration.lib.stale_runs import LAUNCH_PREFIX, LAUNCH_TAG, holder_finished, retire
 
@@ -58,8 +58,11 @@ class KinerjaPaths(dg.ConfigurableResource):
                 context.log.warning(f"runs {', '.join(retired)} on this home had died unfinished: marked failed, "
                                     f"their pool slots freed")
 
-        claim(self.home_dir, [run.run_id, LAUNCH_PREFIX + run.tags[LAUNCH_TAG] if LAUNCH_TAG in run.tags else ""],
-              lambda run_id: holder_finished(instance, run_id), stale)
+        ids = [run.run_id, LAUNCH_PREFIX + run.tags[LAUNCH_TAG] if LAUNCH_TAG in run.tags else ""]
+        held_already = (read_holder(self.home_dir) or Holder("", 0, "", "")).run_id in ids
+        claim(self.home_dir, ids, lambda run_id: holder_finished(instance, run_id), stale)
+        if instance is not None and not held_already:
+            refresh_ended(instance, self.home_dir)   # a run interrupted after its last hook: its final row
 
 
 def paths_from_env() -> KinerjaPaths:

@@ -157,6 +157,19 @@ def _month_keys(months: str) -> list[str]:
     return [month_key(m) for m in month_range(parse_month(start), parse_month(end))]
 
 
+def refresh_ended(instance, home: Path) -> list[str]:
+    """Rewrite the rows still marked running whose run has ended in the instance (interrupted, or ended after its
+    last hook with no daemon to run the run-status sensors). Returns their run ids."""
+    refreshed = []
+    for row in list_runs(home):
+        if row["status"] == "running":
+            run = instance.get_run_by_id(row["run_id"])
+            if run is not None and run.is_finished:
+                record_run(instance, row["run_id"], home)
+                refreshed.append(row["run_id"])
+    return refreshed
+
+
 def list_runs(home: Path) -> list[dict]:
     folder = audit_dir(home)
     files = sorted(folder.glob("*.parquet")) if folder.exists() else []
