@@ -8,7 +8,7 @@ from orchestration.defs.executor import kinerja_executor
 from orchestration.defs.ingest.assets import ledger_specs, raw_attendance, raw_roster, raw_siasn
 from orchestration.defs.quality.assets import quality_gate
 from orchestration.defs.reports.assets import ipasn_report, payout_report
-from orchestration.defs.resources import WorkerPool, paths_from_env
+from orchestration.defs.resources import KinerjaPaths, WorkerPool
 from orchestration.defs.schedules import (docs_job, ipasn_job, ipasn_yearly_schedule, monthly_schedule, monthly_tpp_job,
                                           payroll_file_sensor, payroll_ingest_job)
 from orchestration.defs.siasn.assets import SiasnSource, siasn_fetch
@@ -16,7 +16,7 @@ from orchestration.defs.siasn.assets import SiasnSource, siasn_fetch
 defs = dg.Definitions(
     assets=[siasn_fetch, raw_roster, raw_attendance, raw_siasn, *ledger_specs, dbt_models, dbt_docs, quality_gate,
             payout_report, ipasn_report],
-    resources={"paths": paths_from_env(), "dbt": dbt_resource(), "workers": WorkerPool(),
+    resources={"paths": KinerjaPaths(), "dbt": dbt_resource(), "workers": WorkerPool(),
                "siasn": SiasnSource(mode=dg.EnvVar("KINERJA_SIASN_SOURCE").get_value("files"))},
     jobs=[monthly_tpp_job, payroll_ingest_job, ipasn_job, docs_job],
     schedules=[monthly_schedule, ipasn_yearly_schedule],

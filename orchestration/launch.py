@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
 import threading
 import time
@@ -21,10 +20,11 @@ from pathlib import Path
 from typing import Callable
 
 from orchestration.lib.home_instance import open_instance
-from orchestration.lib.home_lock import HomeBusy, claim, release
+from orchestration.lib.audit import LAUNCH_TAG, user_error_line
+from orchestration.lib.home_lock import HomeBusy, release
 from orchestration.lib.months import month_key, month_range, next_month
 from orchestration.lib.skp_gates import skp_deadlines
-from orchestration.lib.stale_runs import LAUNCH_PREFIX, LAUNCH_TAG, holder_finished, retire
+from orchestration.lib.stale_runs import LAUNCH_PREFIX, claim_home
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}   # the progress lines are the output
 EXECUTORS = ("in_process", "multiprocess")
@@ -78,8 +78,7 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
 
     holder = f"{LAUNCH_PREFIX}{launch}"   # the launch holds the home for all of its runs
     try:
-        claim(home, [holder], lambda run_id: holder_finished(instance, run_id),
-              lambda stale: retire(instance, stale, home))
+        claim_home(instance, home, [holder])
     except HomeBusy as busy:
         echo(str(busy))
         return False
@@ -104,7 +103,7 @@ def _launch_all(instance, home, months, docs, full_refresh, executor, launch, ec
     from orchestration.lib.audit import record_run
     runs = plan_runs(months, docs, full_refresh)
     total = sum(_step_count(r) for r in runs)
-    progress = _Progress(instance, echo, total)
+    progress = _Progress(instance, total)
     execution = {"execution": {"config": {executor: {}}}}
     for planned in runs:
         job = dg.reconstructable(getattr(definitions, planned.job))
@@ -136,14 +135,6 @@ def _step_count(planned: PlannedRun) -> int:
     return len(job.nodes)
 
 
-def first_error_line(err) -> str:
-    """The user's error, not Dagster's wrapper around it ("Error occurred while executing op ...")."""
-    while err is not None and err.cause is not None and "DagsterExecutionStepExecutionError" in err.cls_name:
-        err = err.cause
-    line = (err.message.strip().splitlines() or [""])[0] if err else ""
-    return re.sub(r"^[\w.]+(Error|Exception|Failure): ", "", line)   # the class name Dagster puts in front
-
-
 def _check_lines(evaluation) -> list[str]:
     detail = evaluation.metadata.get("failed_expectations")
     text = detail.value if detail is not None else ""
@@ -161,7 +152,7 @@ def _check_outcomes(result) -> tuple[list[str], list[str]]:
                 else f"warning {ev.check_name}") + (f" ({ev.description})" if ev.description else "")
         (failures if ev.severity == dg.AssetCheckSeverity.ERROR else warnings).extend([line, *_check_lines(ev)])
     for ev in result.get_step_failure_events():
-        message = first_error_line(ev.event_specific_data.error if ev.event_specific_data else None)
+        message = user_error_line(ev.event_specific_data.error if ev.event_specific_data else None)
         failures.append(f"step {ev.step_key} failed: {message}")
     return failures, warnings
 
@@ -170,10 +161,9 @@ class _Progress:
     """One line when each step starts and ends, read from the run's event log as it is written (so it is the same
     for the in-process and the multiprocess executor)."""
 
-    def __init__(self, instance, echo, total: int):
+    def __init__(self, instance, total: int):
         self.instance, self.total, self.done, self.runs = instance, total, 0, set()
         self.out = sys.stdout   # the terminal, before the run's own output is redirected to the log
-        self.echo = echo
 
     @contextlib.contextmanager
     def watching(self, launch: str):
@@ -187,8 +177,9 @@ class _Progress:
             thread.join()
 
     def _print(self, line: str) -> None:
-        with contextlib.redirect_stdout(self.out):
-            self.echo(line)
+        # straight to the terminal stream: redirecting sys.stdout from this thread would swap it under the run
+        self.out.write(line + "\n")
+        self.out.flush()
 
     def _follow(self, launch: str, stop: threading.Event) -> None:
         import dagster as dg

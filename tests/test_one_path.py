@@ -90,12 +90,10 @@ def test_the_scheduled_path_gives_the_same_files_as_kinerja_run_and_is_audited(l
     env = {**os.environ, "DAGSTER_HOME": instance_dir, "KINERJA_HOME": str(home), "KINERJA_LANDING": str(landing),
            "PATH": f"{BIN}:{os.environ['PATH']}"}
     for month in MONTHS:
-        started = time.monotonic()
         done = subprocess.run([str(BIN / "dagster"), "job", "execute", "-m", "orchestration.definitions",
                                "-j", "monthly_tpp", "--tags", json.dumps({"dagster/partition": month})],
                               capture_output=True, text=True, timeout=300, env=env)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-        assert time.monotonic() - started < 300
         assert not leftover_processes(home), "a step left a process running after the run ended"
     assert payout_files(home) == payout_files(cli_home)
     assert len(payout_files(home)) > 3 * 3     # CSVs, workbook and PDFs of each month

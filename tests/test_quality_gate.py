@@ -100,8 +100,9 @@ def test_failed_rows_quoted_by_the_gate_are_the_first_in_a_fixed_order(small_hom
                         f"e.g. {', '.join(b for (b,) in breaches[:3])}"]
 
 
-def test_a_validation_in_the_worker_pool_gives_the_gate_s_verdict_and_teardown_ends_the_workers(small_home):
-    """The gate validates in the step's worker pool (a resource); its teardown leaves no worker process behind."""
+def test_a_validation_gives_the_gate_s_verdict_and_the_pool_s_teardown_ends_the_workers(small_home):
+    """Validating April again gives the verdict its gate step recorded; the worker pool resource (the payout
+    renderer's) leaves no worker process behind when it is torn down."""
     import json
     import os
     import dagster as dg
@@ -111,17 +112,18 @@ def test_a_validation_in_the_worker_pool_gives_the_gate_s_verdict_and_teardown_e
     april = parse_month("2025-04")
     pool = WorkerPool()
     executor = pool.executor()
-    in_workers = month_validation(small_home, april, executor)
+    assert executor is None or executor.submit(os.getpid).result() != os.getpid()
+    again = month_validation(small_home, april)
     workers = list(executor._processes) if executor else []
     assert bool(workers) == bool(executor)
     pool.teardown_after_execution(dg.build_init_resource_context())
     assert not any(os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().split(") ")[-1][0] != "Z"
                    for pid in workers)
     gate = json.loads((small_home / "quality" / "2025-04" / "gate.json").read_text())
-    assert [(r.suite, r.success, r.rows) for r in in_workers.results] == \
+    assert [(r.suite, r.success, r.rows) for r in again.results] == \
         [(s["suite"], s["success"], s["rows"]) for s in gate["suites"]]
     con = duckdb.connect(str(small_home / "warehouse.duckdb"), read_only=True)
     try:
-        assert in_workers.facts_fingerprint == gate["facts_fingerprint"] == month_fingerprint(con, april)
+        assert again.facts_fingerprint == gate["facts_fingerprint"] == month_fingerprint(con, april)
     finally:
         con.close()

@@ -17,7 +17,7 @@ from test_one_path import leftover_processes
 BIN = Path(sys.executable).parent
 
 
-def _dbt_started(instance, job_process) -> bool:
+def _dbt_started(instance) -> bool:
     runs = instance.get_runs(limit=1)
     if not runs:
         return False
@@ -37,7 +37,7 @@ def test_an_interrupted_run_stops_within_30_s_and_frees_its_slot(small_landing, 
     instance = dg.DagsterInstance.from_config(instance_dir)
     try:
         deadline = time.monotonic() + 240
-        while not _dbt_started(instance, job) and time.monotonic() < deadline:
+        while not _dbt_started(instance) and time.monotonic() < deadline:
             assert job.poll() is None, "the run ended before its dbt build"
             time.sleep(0.5)
         time.sleep(2.0)                      # dbt is writing the warehouse

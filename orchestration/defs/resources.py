@@ -10,10 +10,9 @@ from pathlib import Path
 import dagster as dg
 from pydantic import PrivateAttr
 
-from orchestration.lib.audit import ensure_audit_layout, refresh_ended
-from orchestration.lib.home_lock import Holder, claim, read_holder
+from orchestration.lib.audit import LAUNCH_TAG, ensure_audit_layout
 from orchestration.lib.raw_store import RawStore
-from orchestration.lib.stale_runs import LAUNCH_PREFIX, LAUNCH_TAG, holder_finished, retire
+from orchestration.lib.stale_runs import LAUNCH_PREFIX, claim_home
 
 
 
@@ -50,23 +49,9 @@ class KinerjaPaths(dg.ConfigurableResource):
             return
         RawStore(self.home_dir).ensure_layout()
         ensure_audit_layout(self.home_dir)
-        instance = context.instance
-
-        def stale(holder: Holder) -> None:
-            retired = retire(instance, holder, self.home_dir)
-            if context.log and retired:
-                context.log.warning(f"runs {', '.join(retired)} on this home had died unfinished: marked failed, "
-                                    f"their pool slots freed")
-
-        ids = [run.run_id, LAUNCH_PREFIX + run.tags[LAUNCH_TAG] if LAUNCH_TAG in run.tags else ""]
-        held_already = (read_holder(self.home_dir) or Holder("", 0, "", "")).run_id in ids
-        claim(self.home_dir, ids, lambda run_id: holder_finished(instance, run_id), stale)
-        if instance is not None and not held_already:
-            refresh_ended(instance, self.home_dir)   # a run interrupted after its last hook: its final row
-
-
-def paths_from_env() -> KinerjaPaths:
-    return KinerjaPaths()
+        launch = LAUNCH_PREFIX + run.tags[LAUNCH_TAG] if LAUNCH_TAG in run.tags else ""
+        claim_home(context.instance, self.home_dir, [run.run_id, launch],
+                   warn=context.log.warning if context.log else None)
 
 
 class WorkerPool(dg.ConfigurableResource):

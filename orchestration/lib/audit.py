@@ -23,7 +23,8 @@ SCHEMA = pa.schema([("run_id", pa.string()), ("started_at", pa.timestamp("us", t
                     ("status", pa.string()), ("launched_by", pa.string()), ("job", pa.string()),
                     ("steps", pa.string())])
 REPO = Path(__file__).resolve().parents[2]
-DBT_INVOCATION_TAG = "kinerja/dbt_invocation_id"
+DBT_INVOCATION_TAG = "kinerja/dbt_invocation_id"   # the run's own record of the dbt build it ran
+LAUNCH_TAG = "kinerja/launch"                      # the `kinerja run` that launched a run
 
 
 def audit_dir(home: Path) -> Path:
@@ -56,7 +57,7 @@ def _sha(path: Path) -> str:
 
 def launched_by(tags: dict) -> str:
     for tag, name in (("dagster/schedule_name", "schedule"), ("dagster/sensor_name", "sensor"),
-                      ("dagster/backfill", "backfill"), ("kinerja/launch", "kinerja run")):
+                      ("dagster/backfill", "backfill"), (LAUNCH_TAG, "kinerja run")):
         if tag in tags:
             return f"{name} {tags[tag]}"
     return "ui or dagster job execute"
@@ -67,6 +68,15 @@ def run_months(tags: dict) -> str:
         return tags["dagster/partition"]
     start, end = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
     return f"{start}..{end}" if start else ""
+
+
+def user_error_line(err) -> str:
+    """The first line of the user's error, not Dagster's wrapper around it ("Error occurred while executing op")
+    nor the class name Dagster puts in front of the message."""
+    while err is not None and err.cause is not None and "DagsterExecutionStepExecutionError" in err.cls_name:
+        err = err.cause
+    line = (err.message.strip().splitlines() or [""])[0] if err else ""
+    return re.sub(r"^[\w.]+(Error|Exception|Failure): ", "", line)
 
 
 def _run_facts(instance, run_id: str, current_step: str | None) -> dict:
@@ -82,11 +92,7 @@ def _run_facts(instance, run_id: str, current_step: str | None) -> dict:
         if event.event_type == DagsterEventType.STEP_SUCCESS:
             done.add(event.step_key)
         elif event.event_type == DagsterEventType.STEP_FAILURE:
-            err = event.event_specific_data.error if event.event_specific_data else None
-            while err is not None and err.cause is not None and "DagsterExecutionStepExecutionError" in err.cls_name:
-                err = err.cause   # the user's error, not Dagster's wrapper around it
-            message = re.sub(r"^[\w.]+(Error|Exception|Failure): ", "",
-                             (err.message.strip().splitlines() or [""])[0] if err else "")
+            message = user_error_line(event.event_specific_data.error if event.event_specific_data else None)
             failed.append(f"{event.step_key}: {message}"[:500])
         elif event.event_type == DagsterEventType.STEP_SKIPPED:
             skipped.add(event.step_key)
@@ -126,12 +132,13 @@ def record_run(instance, run_id: str, home: Path, current_step: str | None = Non
     landed = pq.read_table(home / "raw" / "landed_file").select(["source_file", "file_sha256"]).to_pylist() \
         if (home / "raw" / "landed_file").exists() else []
     months = run_months(tags)
+    keys = _month_keys(months) if months else []
     checks = {}
     for verdict in sorted((home / "quality").glob("*/gate.json")):
         v = json.loads(verdict.read_text())
-        if not months or v["month"] in _month_keys(months):
+        if not keys or v["month"] in keys:
             checks[v["month"]] = {s["suite"]: s["success"] for s in v["suites"]}
-    report_dirs = [home / "reports" / m for m in _month_keys(months)] if months else []
+    report_dirs = [home / "reports" / m for m in keys]
     reports = {p.relative_to(home).as_posix(): _sha(p) for d in report_dirs if d.exists()
                for p in sorted(d.rglob("*")) if p.is_file()}
     row = {"run_id": run_id, "started_at": facts["started_at"], "finished_at": facts["finished_at"],

@@ -5,19 +5,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .audit import record_run
-from .home_lock import Holder, end_processes, processes_with_open
+from .audit import LAUNCH_TAG, record_run, refresh_ended
+from .home_lock import Holder, claim, end_processes, processes_with_open, read_holder
 
-LAUNCH_TAG = "kinerja/launch"
-LAUNCH_PREFIX = "kinerja-run-"
+LAUNCH_PREFIX = "kinerja-run-"   # a `kinerja run` holds the home for all its runs under this id
 
 
-def holder_finished(instance, run_id: str) -> bool | None:
-    """True / False for a run of this instance or a `kinerja run` launch; None when the instance knows neither."""
-    runs = _runs_of(instance, run_id)
-    if not runs:
-        return None
-    return all(run.is_finished for run in runs) if not run_id.startswith(LAUNCH_PREFIX) else None
+def claim_home(instance, home: Path, run_ids: list[str], warn=None) -> Holder:
+    """Claim the home for a run (or a launch), retiring a dead holder; raises HomeBusy for a live one. On a new
+    claim, the rows of runs that ended after their last hook are written with their final status."""
+    held_already = (read_holder(home) or Holder("", 0, "", "")).run_id in run_ids
+
+    def stale(holder: Holder) -> None:
+        retired = retire(instance, holder, home)
+        if warn and retired:
+            warn(f"runs {', '.join(retired)} on this home had died unfinished: marked failed, their pool slots freed")
+
+    holder = claim(home, run_ids, lambda run_id: _finished(instance, run_id), stale)
+    if not held_already:
+        refresh_ended(instance, home)
+    return holder
+
+
+def _finished(instance, run_id: str) -> bool | None:
+    """Whether a run of this instance has ended; None for a launch or a run this instance does not know (then the
+    holder's process alone tells whether it still holds the home)."""
+    run = None if run_id.startswith(LAUNCH_PREFIX) else instance.get_run_by_id(run_id)
+    return None if run is None else run.is_finished
 
 
 def _runs_of(instance, run_id: str) -> list:

@@ -8,12 +8,12 @@ from typing import Any, Mapping, Optional
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration.lib.audit import DBT_INVOCATION_TAG
 from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, dbt_executable, keep_partial_parse, restore_partial_parse
 
 from ..resources import KinerjaPaths
-from .project import dbt_build_args, dbt_docs_args, dbt_project, facts_from
+from .project import HOME_ENV, dbt_build_args, dbt_docs_args, dbt_project, facts_from
 
-DBT_INVOCATION_TAG = "kinerja/dbt_invocation_id"   # the run's own record of the dbt build it ran (audit log)
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 
 
@@ -82,7 +82,7 @@ def dbt_docs(context: dg.AssetExecutionContext, paths: KinerjaPaths):
     restore_partial_parse(paths.home_dir, target)   # the build's parse state: the docs do not parse it again
     done = subprocess.run([dbt_executable(), *dbt_docs_args(target), "--profiles-dir", ".", "--project-dir", "."],
                           cwd=DBT_PROJECT_DIR, capture_output=True, text=True,
-                          env={**os.environ, "KINERJA_HOME": str(paths.home_dir)})
+                          env={**os.environ, HOME_ENV: str(paths.home_dir)})
     if done.returncode != 0:
         raise dg.Failure("dbt docs generate failed", metadata={"output": dg.MetadataValue.text(done.stdout[-3000:])})
     return dg.MaterializeResult(metadata={"page": dg.MetadataValue.path(str(target / "static_index.html"))})

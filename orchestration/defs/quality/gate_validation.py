@@ -1,9 +1,7 @@
-"""A month's GX validation: in the step's process, or in a worker of a pool when given one (that process then
-never imports GX)."""
+"""A month's GX validation, in the gate step's process."""
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import Executor
 from pathlib import Path
 
 from .gate_results import MonthValidation
@@ -17,9 +15,9 @@ def _results_dir(home: Path) -> Path:
     return home / "quality" / "gx_validations"
 
 
-def _validate(home: Path, period: dt.date) -> MonthValidation:
-    # This module imports neither Dagster nor GX, so a worker unpickles this function cheaply.
-    from .gx_runner import validate_month
+def month_validation(home: Path, period: dt.date) -> MonthValidation:
+    """Every suite of the month, on the facts in the warehouse now."""
+    from .gx_runner import validate_month   # GX is imported by the step that validates, not by the definitions
     try:
         return validate_month(home / "warehouse.duckdb", period, data_docs_dir(home), _results_dir(home), True)
     finally:
@@ -39,7 +37,3 @@ def _give_back_memory() -> None:
     except (OSError, AttributeError):             # not glibc
         pass
 
-
-def month_validation(home: Path, period: dt.date, pool: Executor | None = None) -> MonthValidation:
-    """Every suite of the month, on the facts in the warehouse now: in the pool's worker, else in-process."""
-    return pool.submit(_validate, home, period).result() if pool else _validate(home, period)
