@@ -31,10 +31,18 @@ def generate(landing: Path = typer.Option(..., help="landing folder to write"),
     typer.echo(f"demo city: {stats['people']} people, {stats['months']} months, {stats['files']} files -> {landing}")
 
 
+def _month(value: str) -> str:
+    """A --from/--to/--month value: YYYY-MM with a real month, or a usage error (exit 2) naming it."""
+    import re
+    if value is None or re.fullmatch(r"\d{4}-\d{2}", value) is None or not 1 <= int(value[5:]) <= 12:
+        raise typer.BadParameter(f"{value!r} is not a month; write it as YYYY-MM, e.g. 2025-04")
+    return value
+
+
 @app.command()
 def run(landing: Path = typer.Option(..., exists=True, file_okay=False),
         home: Path = typer.Option(..., help="warehouse home (raw/, warehouse.duckdb, reports/)"),
-        from_: str = typer.Option(..., "--from"), to: str = typer.Option(..., "--to"),
+        from_: str = typer.Option(..., "--from", callback=_month), to: str = typer.Option(..., "--to", callback=_month),
         docs: bool = typer.Option(True, help="generate dbt docs into <home>/reports/dbt_docs"),
         documents: str = typer.Option("all", help="payout files: all (CSVs, XLSX, PDF per OPD) or csv (national scale)"),
         full_refresh: bool = typer.Option(False, help="rebuild the incremental SIASN staging tables from all raw "
@@ -43,7 +51,13 @@ def run(landing: Path = typer.Option(..., exists=True, file_okay=False),
                                                         "process per step)")):
     """Run the Dagster job monthly_tpp for the months FROM..TO, as a backfill of it would, in the home's own
     Dagster instance (<home>/dagster); one line per step; non-zero exit on any failure."""
+    from orchestration.defs.partitions import monthly
     from orchestration.launch import run_pipeline
+    if to < from_:
+        raise typer.BadParameter(f"--to {to} is before --from {from_}", param_hint="--to")
+    first = monthly.get_first_partition_key()
+    if from_ < first:
+        raise typer.BadParameter(f"{from_} is before the first month the pipeline pays ({first})", param_hint="--from")
     ok = run_pipeline(landing.resolve(), home.resolve(), parse_month(from_), parse_month(to), echo=typer.echo,
                       docs=docs, documents=documents, full_refresh=full_refresh, executor=executor)
     raise typer.Exit(0 if ok else 1)
@@ -100,18 +114,32 @@ def instance(home: Path = typer.Option(..., help="warehouse home")):
 @app.command()
 def fetch(landing: Path = typer.Option(..., file_okay=False), month: str = typer.Option(..., help="YYYY-MM roster month"),
           name: str = typer.Option("", help="fetch run name (default month-YYYY-MM); reuse it to resume"),
-          endpoints: str = typer.Option("rw-kinerjaperiodik,rw-skp22")):
+          endpoints: str = typer.Option("rw-kinerjaperiodik,rw-skp22"),
+          nip: str = typer.Option("", help="comma-separated NIPs to fetch again (default: the whole roster)"),
+          gaps_from: Path = typer.Option(None, exists=True, file_okay=False,
+                                         help="warehouse home whose gate found rejected SIASN responses for MONTH: "
+                                              "fetch those NIPs again (marts.fct_evidence_issue)")):
     """Fetch every NIP on MONTH's roster from SIASN (credentials from SIASN_* environment variables)."""
+    import hashlib
     import time
     from orchestration.lib.siasn_client import SiasnClient, SiasnSettings
-    from orchestration.lib.siasn_fetch import fetch_endpoint, roster_nips, run_name
+    from orchestration.lib.siasn_fetch import evidence_gap_nips, fetch_endpoint, roster_nips, run_name
     period = parse_month(month)
+    chosen = [n.strip() for n in nip.split(",") if n.strip()]
+    if gaps_from:
+        chosen += evidence_gap_nips(gaps_from, period)
+        if not chosen:
+            typer.echo(f"no rejected SIASN response blocks {month} in {gaps_from}: nothing to fetch again")
+            return
+    nips = sorted(set(chosen)) or roster_nips(landing, period)
+    # a re-fetch is its own fetch run: a new file, with its own fetch time, that supersedes the rejected responses
+    default_name = (f"{run_name(period)}-refetch-{hashlib.sha256(','.join(nips).encode()).hexdigest()[:8]}"
+                    if chosen else run_name(period))
     client = SiasnClient(SiasnSettings.from_env())
     started = time.monotonic()
     try:
-        nips = roster_nips(landing, period)
         for endpoint in endpoints.split(","):
-            r = fetch_endpoint(client, landing, endpoint, name or run_name(period), nips)
+            r = fetch_endpoint(client, landing, endpoint, name or default_name, nips)
             typer.echo(f"{endpoint}: {r.fetched} fetched, {r.skipped} already there -> {r.path}")
     finally:
         client.close()

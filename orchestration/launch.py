@@ -86,6 +86,9 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
     log_path.parent.mkdir(parents=True, exist_ok=True)
     echo(f"kinerja run {month_key(months[0])}..{month_key(months[-1])}: landing={landing} home={home} "
          f"(Dagster instance {home / 'dagster'}, launch {launch})")
+    from orchestration.lib.landing_files import ignored_files
+    for rel, reason in ignored_files(landing):   # also in the SIASN ingest's metadata and the audit row
+        echo(f"    ignored {rel}: {reason}")
     try:
         ok = _launch_all(instance, home, months, docs, full_refresh, executor, launch, echo, log_path)
     finally:

@@ -43,9 +43,17 @@ def test_faults_block_the_payout_then_corrected_files_pass(cities, tmp_path):
     assert not list((home / "reports").glob("*/payout_*")), "no payout file may exist"
     assert (home / "reports" / "data_docs" / "index.html").exists()
 
-    # payroll re-delivers the three bad files; the SIASN faults only quarantine rows (not blocking)
+    # payroll re-delivers the three bad files; the SIASN responses quarantined from January's pull still block
+    # January (those people would be paid as never evaluated) until a later fetch before the cutoff replaces them
     for rel in ("payroll/roster/2025-01.csv", "payroll/attendance/2025-01.csv", "payroll/attendance/2025-03.csv"):
         shutil.copyfile(clean / rel, faulty / rel)
+    r = run(faulty, home)
+    assert r.returncode == 1, r.stdout
+    assert "check quality/quality_gate:evidence_complete failed" in r.stdout
+    assert "RESPONSE_QUARANTINED" in r.stdout
+    pull = "siasn/rw-kinerjaperiodik/2025-02-03T0800.jsonl"
+    refetch = (clean / pull).read_bytes().replace(b'"fetched_at":"2025-02-03T', b'"fetched_at":"2025-02-04T')
+    (faulty / "siasn/rw-kinerjaperiodik/2025-02-04T0800-refetch.jsonl").write_bytes(refetch)
     r = run(faulty, home)
     assert r.returncode == 0, r.stdout + r.stderr
     for month in ("2025-01", "2025-02", "2025-03"):

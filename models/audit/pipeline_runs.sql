@@ -15,5 +15,6 @@ select
     status,
     launched_by,
     job,
-    steps
+    steps,
+    ignored_files
 from {{ source('audit_log', 'pipeline_runs') }}

@@ -12,7 +12,9 @@ renamed as (
         field,
         value,
         message,
-        file_sha256
+        file_sha256,
+        nip,
+        fetched_at
     from source
 )
 

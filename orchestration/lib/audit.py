@@ -15,13 +15,15 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .landing_files import read_ignored
+
 SCHEMA = pa.schema([("run_id", pa.string()), ("started_at", pa.timestamp("us", tz="UTC")),
                     ("finished_at", pa.timestamp("us", tz="UTC")), ("code_version", pa.string()),
                     ("months", pa.string()), ("succeeded", pa.bool_()), ("failed_step", pa.string()),
                     ("input_files", pa.string()), ("dbt_invocation_id", pa.string()),
                     ("check_results", pa.string()), ("report_files", pa.string()),
                     ("status", pa.string()), ("launched_by", pa.string()), ("job", pa.string()),
-                    ("steps", pa.string())])
+                    ("steps", pa.string()), ("ignored_files", pa.string())])
 REPO = Path(__file__).resolve().parents[2]
 DBT_INVOCATION_TAG = "kinerja/dbt_invocation_id"   # the run's own record of the dbt build it ran
 LAUNCH_TAG = "kinerja/launch"                      # the `kinerja run` that launched a run
@@ -140,7 +142,7 @@ def record_run(instance, run_id: str, home: Path, current_step: str | None = Non
             checks[v["month"]] = {s["suite"]: s["success"] for s in v["suites"]}
     report_dirs = [home / "reports" / m for m in keys]
     reports = {p.relative_to(home).as_posix(): _sha(p) for d in report_dirs if d.exists()
-               for p in sorted(d.rglob("*")) if p.is_file()}
+               for p in sorted(d.rglob("*")) if p.is_file() and "withdrawn" not in p.relative_to(d).parts}
     row = {"run_id": run_id, "started_at": facts["started_at"], "finished_at": facts["finished_at"],
            "code_version": code_version(), "months": months, "succeeded": facts["status"] == "succeeded",
            "failed_step": "; ".join(facts["failed"]),
@@ -148,7 +150,8 @@ def record_run(instance, run_id: str, home: Path, current_step: str | None = Non
            "dbt_invocation_id": tags.get(DBT_INVOCATION_TAG, ""), "check_results": json.dumps(checks, sort_keys=True),
            "report_files": json.dumps(reports, sort_keys=True), "status": facts["status"],
            "launched_by": launched_by(tags), "job": facts["run"].job_name,
-           "steps": json.dumps({"done": facts["done"], "skipped": facts["skipped"]})}
+           "steps": json.dumps({"done": facts["done"], "skipped": facts["skipped"]}),
+           "ignored_files": json.dumps(read_ignored(home))}
     target = audit_dir(home) / f"{run_id}.parquet"
     scratch = target.with_suffix(".tmp")
     pq.write_table(pa.Table.from_pylist([row], schema=SCHEMA), scratch)

@@ -127,6 +127,8 @@ def parse_payroll_bulk(source: str, rel_path: str, path: Path, con: duckdb.DuckD
             result = parse_line(source, rel_path, header, line_no, chunk.lines[line_no - first].as_py())
             if isinstance(result, Rejection):
                 rejections.append(result)
+            elif result is None:
+                lines_landed -= 1   # a blank line: not a row
             else:
                 by_line.append({**result, "_source_line": line_no})
         tables.append(pa.Table.from_pylist(by_line, schema=schema))

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 from .contract import SIASN_ENDPOINTS
 from .bulk_payroll import parse_payroll_bulk
 from .bulk_siasn import ENDPOINT_TABLE, iter_fetch_file
+from .parse_siasn import empty_fetch_rejection
 from .quarantine import FILE_LEVEL_LINE, Rejection
 from .raw_store import RawStore, ingest_key
 
@@ -103,10 +104,12 @@ def ingest_siasn_file(landing: Path, home: Path, endpoint: str, rel: str, pool: 
             responses(_with_constants(chunk.responses, endpoint=(endpoint, pa.string()), **provenance))
             records(_with_constants(chunk.records, **provenance))
             rejections.extend(chunk.rejections)
-            counts["lines_landed"] += n_lines
+            counts["lines_landed"] += n_lines - chunk.blank_lines
             counts["lines_accepted"] += chunk.responses.num_rows
             counts["records_landed"] += chunk.records_landed
             counts["records_accepted"] += chunk.records.num_rows
+    if not counts["lines_landed"] and not any(r.source_line == FILE_LEVEL_LINE for r in rejections):
+        rejections.append(empty_fetch_rejection(endpoint, rel))   # blank lines only
     _write_quarantine(store, key, sha, rejections)
     manifest = {"ingest_key": key, "file_sha256": sha, "source": endpoint, "source_file": rel, "period": None,
                 "size_bytes": path.stat().st_size, **counts,

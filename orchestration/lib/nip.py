@@ -50,6 +50,11 @@ def tmt_year_month(nip: str) -> tuple[int, str]:
     return int(nip[8:12]), nip[12:14]
 
 
+def mask_nip_sql(nip: str) -> str:
+    """`mask_nip` in DuckDB, for batches whose keys are shown outside the warehouse."""
+    return f"(left({nip}, 4) || repeat('*', greatest(length({nip}) - 7, 0)) || right({nip}, 3))"
+
+
 def nip_ok_sql(nip: str, jenis_pegawai: str | None = None) -> str:
     """A DuckDB predicate that holds only where `nip_error` finds nothing (it may be stricter: such rows
     go to the line parser, which decides). `nip` and `jenis_pegawai` are SQL expressions."""

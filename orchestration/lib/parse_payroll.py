@@ -125,13 +125,13 @@ def missing_columns(source: str, header: list[str]) -> list[str]:
     return [c for c in PARSERS[source][0] if c not in header]
 
 
-def missing_column_rejections(source: str, rel_path: str, missing: list[str], lines_landed: int) -> list[Rejection]:
+def missing_column_rejections(source: str, rel_path: str, missing: list[str], line_nos: list[int]) -> list[Rejection]:
     columns = PARSERS[source][0]
     out = [Rejection(source, rel_path, line_no, missing[0], "",
                      f"column(s) {', '.join(missing)} missing from the header of {rel_path}; "
                      f"re-export it with the columns {','.join(columns)}")
-           for line_no in range(2, lines_landed + 2)]
-    if not lines_landed:
+           for line_no in line_nos]
+    if not line_nos:
         out.append(Rejection(source, rel_path, FILE_LEVEL_LINE, missing[0], "",
                              f"header lacks column(s) {', '.join(missing)}"))
     return out
@@ -142,10 +142,17 @@ def empty_file_rejection(source: str, rel_path: str) -> Rejection:
                      "file is empty (no header, no rows); ask payroll to re-deliver it")
 
 
-def parse_line(source: str, rel_path: str, header: list[str], line_no: int, raw: bytes) -> dict | Rejection:
-    """One physical data line (without its newline): the typed row, or why it is quarantined."""
+def is_blank(raw: bytes) -> bool:
+    """An empty line, or one of only separators and spaces (a spreadsheet's emptied rows): not a row."""
+    return not raw.replace(b",", b"").replace(b'"', b"").strip()
+
+
+def parse_line(source: str, rel_path: str, header: list[str], line_no: int, raw: bytes) -> dict | Rejection | None:
+    """One physical data line (without its newline): the typed row, why it is quarantined, or None when blank."""
     if raw.endswith(b"\r"):
         raw = raw[:-1]
+    if is_blank(raw):
+        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -176,17 +183,18 @@ def parse_payroll_csv(source: str, rel_path: str, data: bytes) -> ParsedFile:
         out.rejections.append(empty_file_rejection(source, rel_path))
         return out
     header = read_header(rel_path, lines[0])
-    out.lines_landed = len(lines) - 1
+    out.lines_landed = sum(not is_blank(raw) for raw in lines[1:])
     missing = missing_columns(source, header)
     if missing:
-        out.rejections.extend(missing_column_rejections(source, rel_path, missing, out.lines_landed))
+        data_lines = [n for n, raw in enumerate(lines[1:], start=2) if not is_blank(raw)]
+        out.rejections.extend(missing_column_rejections(source, rel_path, missing, data_lines))
         return out
     parsed: list[tuple[int, dict]] = []
     for line_no, raw in enumerate(lines[1:], start=2):
         result = parse_line(source, rel_path, header, line_no, raw)
         if isinstance(result, Rejection):
             out.rejections.append(result)
-        else:
+        elif result is not None:
             parsed.append((line_no, result))
     by_nip: dict[str, list[int]] = defaultdict(list)
     for line_no, row in parsed:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 
 from .contract import PREDIKAT_CODES, RATING_CODES
@@ -156,6 +157,10 @@ def _envelope(line: str, endpoint: str) -> tuple[str, dt.datetime, object]:
     if obj["endpoint"] != endpoint:
         raise LineError("endpoint", str(obj["endpoint"]), f"line says endpoint {obj['endpoint']!r} but sits in the {endpoint} folder")
     fetched_at = parse_fetched_at(obj["fetched_at"])
+    if fetched_at > dt.datetime.now(dt.timezone.utc):
+        raise LineError("fetched_at", str(obj["fetched_at"]),
+                        f"fetched_at {obj['fetched_at']} is later than this ingest: the fetching machine's clock or "
+                        "the file is wrong; re-fetch this NIP")
     if obj["http_status"] != 200:
         raise LineError("http_status", str(obj["http_status"]),
                         f"SIASN answered HTTP {obj['http_status']} for NIP {mask_nip(nip)} at {obj['fetched_at']}; "
@@ -171,18 +176,49 @@ def empty_fetch_rejection(endpoint: str, rel_path: str) -> Rejection:
                      "file is empty: the fetch run wrote nothing; re-run it")
 
 
+BOM = b"\xef\xbb\xbf"
+_NIP_TEXT = re.compile(r'"nip"\s*:\s*"(\d{18})"')
+_FETCHED_AT_TEXT = re.compile(r'"fetched_at"\s*:\s*"([^"]{10,40})"')
+
+
+def is_blank(raw: bytes) -> bool:
+    """An empty or whitespace-only line (a trailing blank line, CRLF leftovers): not a response, not counted."""
+    return not raw.strip()
+
+
+def _whose(text: str) -> tuple[str | None, dt.datetime | None]:
+    """The NIP and fetch time a rejected line still shows (a cut-off line keeps its start), else None."""
+    nip = _NIP_TEXT.search(text)
+    at = _FETCHED_AT_TEXT.search(text)
+    try:
+        fetched_at = parse_fetched_at(at.group(1)) if at else None
+    except LineError:
+        fetched_at = None
+    return (nip.group(1) if nip and not nip_error(nip.group(1)) else None), fetched_at
+
+
 def parse_line(endpoint: str, rel_path: str, line_no: int, raw: bytes) -> tuple[dict | None, list[dict], list[Rejection]]:
-    """One API response line: (response row or None when the line is quarantined, its good records, rejections)."""
+    """One API response line: (response row or None when the line is quarantined or blank, its good records,
+    rejections). A blank line gives (None, [], [])."""
+    if line_no == 1 and raw.startswith(BOM):   # a byte-order mark written by an editor or a Windows tool
+        raw = raw[len(BOM):]
+    if is_blank(raw):
+        return None, [], []
+    text = raw.decode("utf-8", errors="replace")
     try:
         try:
-            text = raw.decode("utf-8")
+            raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise LineError("(encoding)", f"0x{raw[exc.start]:02X}",
                             f"byte 0x{raw[exc.start]:02X} at position {exc.start + 1} is not UTF-8") from None
         nip, fetched_at, body = _envelope(text, endpoint)
         records = unwrap_records(body)
     except LineError as err:
-        return None, [], [Rejection(endpoint, rel_path, line_no, err.field, err.value, err.message)]
+        nip, fetched_at = _whose(text)
+        if err.field == "fetched_at":   # the time is what is wrong: the gate dates the line by the rest of its file
+            fetched_at = None
+        return None, [], [Rejection(endpoint, rel_path, line_no, err.field, err.value, err.message, nip=nip,
+                                    fetched_at=fetched_at)]
     response = {"nip": nip, "fetched_at": fetched_at, "http_status": 200, "n_records": len(records),
                 "_source_line": line_no}
     good, rejections = [], []
@@ -191,7 +227,7 @@ def parse_line(endpoint: str, rel_path: str, line_no: int, raw: bytes) -> tuple[
             parsed = RECORD_PARSERS[endpoint](rec, nip)
         except LineError as err:
             rejections.append(Rejection(endpoint, rel_path, line_no, err.field, err.value,
-                                        f"record {index} of the response: {err.message}", index))
+                                        f"record {index} of the response: {err.message}", index, nip, fetched_at))
             continue
         good.append({"nip": nip, **parsed, "fetched_at": fetched_at, "_source_line": line_no, "_record_index": index})
     return response, good, rejections
@@ -203,15 +239,14 @@ def parse_fetch_file(endpoint: str, rel_path: str, data: bytes) -> ParsedFetch:
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
-    if not lines:
-        out.rejections.append(empty_fetch_rejection(endpoint, rel_path))
-        return out
-    out.lines_landed = len(lines)
     for line_no, raw in enumerate(lines, start=1):
         response, records, rejections = parse_line(endpoint, rel_path, line_no, raw)
+        out.lines_landed += response is not None or bool(rejections)
         if response is not None:
             out.responses.append(response)
             out.records_landed += response["n_records"]
         out.records.extend(records)
         out.rejections.extend(rejections)
+    if not out.lines_landed:
+        out.rejections.append(empty_fetch_rejection(endpoint, rel_path))
     return out

@@ -1,6 +1,7 @@
 """A rejected input row: where it came from, which field, and what a person should do about it."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 
 FILE_LEVEL_LINE = 0   # a problem with the whole file (empty, unreadable) rather than one row
@@ -15,6 +16,10 @@ class Rejection:
     value: str           # the offending value, NIP masked
     message: str
     record_index: int = -1   # for SIASN: which record of the response; -1 when the whole line is rejected
+    # whose evidence it was and when it was fetched, as far as the rejected text still tells (None: unknown); the
+    # gate uses them to block the months this evidence could have decided (models/marts/fct_evidence_issue.sql)
+    nip: str | None = None
+    fetched_at: dt.datetime | None = None
 
     def as_row(self, file_sha256: str) -> dict:
         row = asdict(self)

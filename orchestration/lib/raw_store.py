@@ -47,7 +47,8 @@ SCHEMAS: dict[str, pa.Schema] = {
                               ("_record_index", pa.int32()), *PROVENANCE]),
     "quarantine": pa.schema([("source", pa.string()), ("source_file", pa.string()), ("source_line", pa.int32()),
                              ("record_index", pa.int32()), ("field", pa.string()), ("value", pa.string()),
-                             ("message", pa.string()), ("file_sha256", pa.string())]),
+                             ("message", pa.string()), ("file_sha256", pa.string()), ("nip", pa.string()),
+                             ("fetched_at", TS)]),
     "landed_file": pa.schema([("ingest_key", pa.string()), ("file_sha256", pa.string()), ("source", pa.string()), ("source_file", pa.string()),
                               ("period", pa.date32()), ("size_bytes", pa.int64()),
                               ("lines_landed", pa.int32()), ("lines_accepted", pa.int32()),
@@ -83,7 +84,9 @@ class RawStore:
             folder = self.root / table
             folder.mkdir(parents=True, exist_ok=True)
             marker = folder / "_schema.parquet"
-            if not marker.exists():
+            # rewritten when a table gains columns: dbt reads each table by name across files, and the marker is
+            # where the new columns first appear for files ingested before them
+            if not marker.exists() or not pq.read_schema(marker).equals(schema, check_metadata=False):
                 pq.write_table(schema.empty_table(), marker)
 
     def path(self, table: str, key: str) -> Path:

@@ -36,6 +36,18 @@ def roster_nips(landing: Path, month: dt.date) -> list[str]:
     return sorted({row["nip"].strip() for row in csv.DictReader(io.StringIO(text)) if row.get("nip")})
 
 
+def evidence_gap_nips(home: Path, month: dt.date) -> list[str]:
+    """The NIPs whose rejected SIASN responses block `month` in the home's gate (read-only)."""
+    import duckdb
+    con = duckdb.connect(str(Path(home) / "warehouse.duckdb"), read_only=True)
+    try:
+        rows = con.execute("select distinct nip from marts.fct_evidence_issue where period = ? and nip is not null "
+                           "order by nip", [month]).fetchall()
+    finally:
+        con.close()
+    return [nip for (nip,) in rows]
+
+
 def run_name(month: dt.date) -> str:
     return f"month-{month:%Y-%m}"
 

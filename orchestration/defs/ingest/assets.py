@@ -3,6 +3,7 @@
 import dagster as dg
 
 from orchestration.lib.ingest import FileResult, ingest_payroll, ingest_siasn_files
+from orchestration.lib.landing_files import ignored_files, record_ignored
 from orchestration.lib.months import parse_month
 
 from ..partitions import monthly
@@ -77,6 +78,12 @@ def raw_siasn(context: dg.AssetExecutionContext, paths: KinerjaPaths):
         for rejection in r.rejections:
             context.log.warning(str(rejection))
     meta = _file_metadata(results)
+    # the one asset every launch runs once: it reports the landing files that no ingest reads
+    ignored = ignored_files(paths.landing_dir)
+    record_ignored(paths.home_dir, ignored)
+    for rel, reason in ignored:
+        context.log.warning(f"ignored {rel}: {reason}")
+    meta["ignored_files"] = dg.MetadataValue.md("\n".join(f"- {rel}: {why}" for rel, why in ignored) or "none")
     for key in SIASN_KEYS:
         yield dg.MaterializeResult(asset_key=key, metadata=meta)
     yield _check(SIASN_KEYS[0], results)

@@ -6,6 +6,7 @@ import dagster as dg
 from orchestration.lib.months import parse_month
 
 from ..partitions import monthly
+from ..reports.withdraw import withdraw_payout_files
 from ..resources import KinerjaPaths
 from .gate_validation import data_docs_dir, month_validation
 from .suites import CRITICAL, SUITES
@@ -46,6 +47,11 @@ def quality_gate(context: dg.AssetExecutionContext, paths: KinerjaPaths):
     target = gate_file(paths, context.partition_key)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(verdict, indent=2, sort_keys=True) + "\n")
+    if not passed:
+        moved = withdraw_payout_files(paths.home_dir / "reports" / context.partition_key, context.run_id)
+        if moved:
+            context.log.warning(f"the gate of {context.partition_key} failed: the payout files of an earlier run "
+                                f"were moved to {moved}; none of them is current")
     yield dg.MaterializeResult(asset_key=GATE_KEY, metadata={
         "passed": passed, "data_docs": dg.MetadataValue.path(str(docs / "index.html")),
         "blocking_failures": sum(r.blocks for r in results),

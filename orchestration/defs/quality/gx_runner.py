@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import re
 from pathlib import Path
 
 import duckdb
@@ -82,10 +83,24 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
                                        len(validation.results), failures))
     finally:
         con.close()
+    mask_stored_results(Path(results_dir))
     this_month = {run_name(period, s) for s in SUITES}
     pages = [key for key in ctx.validation_results_store.list_keys() if key.run_id.run_name in this_month]
     _build_docs(ctx, data_docs_dir, pages + (_suite_pages() if whole_site else []), index=whole_site)
     return MonthValidation(results, fingerprint)
+
+
+_NIP_IN_TEXT = re.compile(rb"(?<![0-9])([0-9]{4})[0-9]{11}([0-9]{3})(?![0-9])")
+
+
+def mask_stored_results(results_dir: Path) -> None:
+    """GX stores the failed values it quotes (a NIP that broke an expectation, the index of failed rows): mask
+    every NIP in them before the Data Docs are built from them, as everywhere outside the warehouse."""
+    for path in sorted(Path(results_dir).rglob("*.json")):
+        data = path.read_bytes()
+        masked = _NIP_IN_TEXT.sub(rb"\1***********\2", data)
+        if masked != data:
+            path.write_bytes(masked)
 
 
 def build_site(data_docs_dir: Path, results_dir: Path) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from orchestration.lib.contract import ATTENDANCE_COUNT_COLUMNS, JENIS_PEGAWAI, KEDUDUKAN, KELAS_JABATAN
+from orchestration.lib.nip import mask_nip_sql
 
 
 class _LazyExpectations:
@@ -144,6 +145,32 @@ DEFERRAL_LEDGER = Suite(
     lambda: [gxe.ExpectColumnPairValuesToBeEqual(column_A="ledger_deferred", column_B="fact_deferred"),
              gxe.ExpectColumnPairValuesToBeEqual(column_A="ledger_deferred", column_B="released_plus_open")])
 
+EVIDENCE_COMPLETE = Suite(
+    "evidence_complete", "marts.fct_evidence_issue (every response that could decide the month was accepted)", CRITICAL, """
+    select issue_code || ' ' || coalesce({masked}, 'NIP unreadable (' || people || ' people exposed)') || ' '
+               || coalesce(source_file, '') || coalesce(':' || source_line, '') || ': ' || fix as issue,
+           issue_code, detail
+    from marts.fct_evidence_issue where period = $period
+    """.replace("{masked}", mask_nip_sql("nip")), "issue",
+    lambda: [gxe.ExpectTableRowCountToEqual(value=0)])
+
+MONTH_PLAUSIBILITY = Suite(
+    "month_plausibility", "marts.rpt_month_plausibility (the month's delivery as a whole)", CRITICAL, """
+    select check_name || ': ' || detail || ' (threshold ' || cast(threshold as double) || ', ' || rule_id || ')' as check,
+           coalesce(is_ok, false) as is_ok
+    from marts.rpt_month_plausibility where period = $period
+    """, "check",
+    lambda: [gxe.ExpectTableRowCountToBeBetween(min_value=1), _in("is_ok", [True])])
+
+ATTENDANCE_NOT_ROSTERED = Suite(
+    "attendance_not_rostered", "staging.stg_payroll__attendance against stg_payroll__roster", WARNING, """
+    select attendance.nip, attendance.source_file || ':' || attendance.source_line as source_row
+    from staging.stg_payroll__attendance as attendance
+    anti join (select nip from staging.stg_payroll__roster where period = $period) as roster using (nip)
+    where attendance.period = $period
+    """, "nip",
+    lambda: [gxe.ExpectTableRowCountToEqual(value=0)])
+
 INCONSISTENT_PREDIKAT = Suite(
     "inconsistent_predikat_share", "marts.fct_tpp_entitlement", WARNING, """
     with facts as (select * from marts.fct_tpp_entitlement where period = $period and predikat_code is not null),
@@ -180,5 +207,5 @@ OPD_MONTH_CHANGE = Suite(
     """, "opd_kode",
     lambda: [_in("is_within_threshold", [True])])
 
-SUITES = [PAYROLL_INPUTS, PAYROLL_QUARANTINE, PERIODIC_EVALUATIONS, TPP_ENTITLEMENT, OPD_TOTALS, DEFERRAL_LEDGER,
-          INCONSISTENT_PREDIKAT, DISTRIBUTION_CURVE, PUBLISHED_FIGURES, OPD_MONTH_CHANGE]
+SUITES = [PAYROLL_INPUTS, PAYROLL_QUARANTINE, MONTH_PLAUSIBILITY, EVIDENCE_COMPLETE, PERIODIC_EVALUATIONS,
+          TPP_ENTITLEMENT, OPD_TOTALS, DEFERRAL_LEDGER, ATTENDANCE_NOT_ROSTERED, INCONSISTENT_PREDIKAT, DISTRIBUTION_CURVE, PUBLISHED_FIGURES, OPD_MONTH_CHANGE]
