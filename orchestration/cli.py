@@ -112,7 +112,8 @@ def instance(home: Path = typer.Option(..., help="warehouse home")):
 
 
 @app.command()
-def fetch(landing: Path = typer.Option(..., file_okay=False), month: str = typer.Option(..., help="YYYY-MM roster month"),
+def fetch(landing: Path = typer.Option(..., file_okay=False),
+          month: str = typer.Option(..., help="YYYY-MM roster month", callback=_month),
           name: str = typer.Option("", help="fetch run name (default month-YYYY-MM); reuse it to resume"),
           endpoints: str = typer.Option("rw-kinerjaperiodik,rw-skp22"),
           nip: str = typer.Option("", help="comma-separated NIPs to fetch again (default: the whole roster)"),
@@ -135,12 +136,20 @@ def fetch(landing: Path = typer.Option(..., file_okay=False), month: str = typer
     # a re-fetch is its own fetch run: a new file, with its own fetch time, that supersedes the rejected responses
     default_name = (f"{run_name(period)}-refetch-{hashlib.sha256(','.join(nips).encode()).hexdigest()[:8]}"
                     if chosen else run_name(period))
-    client = SiasnClient(SiasnSettings.from_env())
+    from orchestration.lib.siasn_client import SiasnError
+    try:
+        client = SiasnClient(SiasnSettings.from_env())
+    except ValueError as err:   # missing settings: one line, no traceback
+        typer.echo(f"kinerja fetch: {err}", err=True)
+        raise typer.Exit(1) from None
     started = time.monotonic()
     try:
         for endpoint in endpoints.split(","):
             r = fetch_endpoint(client, landing, endpoint, name or default_name, nips)
             typer.echo(f"{endpoint}: {r.fetched} fetched, {r.skipped} already there -> {r.path}")
+    except SiasnError as err:   # a refused credential or an unreachable server: the message never holds a secret
+        typer.echo(f"kinerja fetch: {err}", err=True)
+        raise typer.Exit(1) from None
     finally:
         client.close()
     seconds = time.monotonic() - started

@@ -429,3 +429,28 @@ def test_bad_months_are_usage_errors(tmp_path):
                            capture_output=True, text=True)
         assert r.returncode == 2, r.stdout + r.stderr
         assert "Traceback" not in r.stderr and "Invalid value" in r.stderr
+
+
+def test_a_locked_warehouse_and_a_corrupt_raw_file_are_named_with_what_to_do(tmp_path):
+    import duckdb
+    from orchestration.lib.dbt_errors import explain_dbt_failure, warehouse_busy
+    warehouse = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    assert warehouse_busy(warehouse) is None
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(warehouse)!r}); "
+                               "print('held', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        busy = warehouse_busy(warehouse)
+        assert busy and f"process {holder.pid}" in busy and "close it and run again" in busy
+    finally:
+        holder.kill()
+        holder.wait()
+    raw = tmp_path / "raw" / "kinerja_periodik" / "abc.parquet"
+    (tmp_path / "run_results.json").write_text(json.dumps({"results": [
+        {"status": "success", "unique_id": "model.kinerja_tpp.stg_a", "message": "OK"},
+        {"status": "error", "unique_id": "model.kinerja_tpp.stg_siasn__kinerja_periodik_fetches",
+         "message": f"Runtime Error in model x\n  Invalid Input Error: No magic bytes found at end of file '{raw}'\n"}]}))
+    explained = explain_dbt_failure(tmp_path)
+    assert explained.startswith("dbt failed in stg_siasn__kinerja_periodik_fetches: Invalid Input Error: No magic")
+    assert f"delete it and {tmp_path / 'raw' / 'landed_file' / 'abc.parquet'}, then run again" in explained

@@ -168,3 +168,33 @@ def test_fetching_the_city_from_the_fake_server_gives_the_same_marts(tmp_path):
     ledger = "select nip, deferred_period, release_period, deferred_amount from marts.fct_tpp_deferral_ledger order by all"
     assert query(homes["fetched"], ledger) == query(homes["generated"], ledger)
     assert query(homes["generated"], "select sum(deferred_amount) from marts.fct_tpp_entitlement")[0][0] > 0
+
+
+def _cli_env(url: str, **over) -> dict:
+    import os
+    creds = {**TEST_CREDENTIALS, **over}
+    return {**os.environ, "SIASN_BASE_URL": f"{url}/apisiasn/1.0", "SIASN_OAUTH_URL": url + OAUTH_PATH,
+            "SIASN_SSO_URL": url + SSO_PATH, "SIASN_CLIENT_ID": creds["client_id"],
+            "SIASN_CLIENT_SECRET": creds["client_secret"], "SIASN_USERNAME": creds["username"],
+            "SIASN_PASSWORD": creds["password"]}
+
+
+def test_cli_wrong_credential_is_one_line_and_a_refetch_takes_only_the_named_nips(server, city, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    kinerja = str(Path(sys.executable).parent / "kinerja")
+    fake, url = server
+    (tmp_path / "payroll" / "roster").mkdir(parents=True)
+    (tmp_path / "payroll" / "roster" / "2025-04.csv").write_bytes((city / "payroll/roster/2025-04.csv").read_bytes())
+    args = [kinerja, "fetch", "--landing", str(tmp_path), "--month", "2025-04", "--endpoints", "rw-kinerjaperiodik"]
+    r = subprocess.run(args, capture_output=True, text=True, env=_cli_env(url, password="wrong"), timeout=120)
+    assert r.returncode == 1
+    assert r.stderr.strip().splitlines() == [
+        "kinerja fetch: sso token request refused with HTTP 401: check the credentials"]
+    assert "wrong" not in r.stdout + r.stderr and "Traceback" not in r.stderr
+    nips = roster_nips(city, dt.date(2025, 4, 1))[:2]
+    r = subprocess.run(args + ["--nip", ",".join(nips)], capture_output=True, text=True, env=_cli_env(url), timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    (written,) = (tmp_path / "siasn" / "rw-kinerjaperiodik").glob("month-2025-04-refetch-*.jsonl")
+    assert sorted(json.loads(l)["nip"] for l in written.read_text().splitlines()) == sorted(nips)

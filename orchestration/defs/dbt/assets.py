@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.lib.audit import DBT_INVOCATION_TAG
+from orchestration.lib.dbt_errors import explain_dbt_failure, warehouse_busy
 from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, dbt_executable, keep_partial_parse, restore_partial_parse
 
 from ..resources import KinerjaPaths
@@ -60,13 +61,22 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: Ki
     target_path = paths.home_dir / "dbt" / "runs" / context.run.run_id[:8]
     # each warehouse home keeps its own parse state (lib/dbt_cli.py): a build parses only what changed
     restore_partial_parse(paths.home_dir, target_path)
+    busy = warehouse_busy(paths.warehouse)   # before dbt: its own error would name only the command that failed
+    if busy:
+        raise dg.Failure(busy)
     period_from = config.period_from or run_first_month(context.run)
     context.log.info(f"per-month facts rebuilt from {period_from or 'the first month'}")
     try:
         with facts_from(period_from, paths.home_dir):   # dbt.cli starts the dbt process, which takes its environment from here
             invocation = dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context,
                                  target_path=target_path)
-        yield from invocation.stream()
+        try:
+            yield from invocation.stream()
+        except Exception as exc:   # dagster-dbt's error names the command; the user needs the model and the cause
+            explained = explain_dbt_failure(target_path, str(exc))
+            if explained is None:
+                raise
+            raise dg.Failure(explained) from exc
         keep_partial_parse(paths.home_dir, target_path)
         invocation_id = invocation.get_artifact("run_results.json")["metadata"]["invocation_id"]
         context.instance.add_run_tags(context.run.run_id, {DBT_INVOCATION_TAG: invocation_id})
