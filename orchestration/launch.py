@@ -122,12 +122,30 @@ def _launch_all(instance, home, months, docs, full_refresh, executor, launch, ec
         if not result.success or failures:
             for f in failures or ["run failed (see the run in the Dagster UI or its event log)"]:
                 echo(f"    {f}")
+            if planned.partition and any("evidence_complete" in f for f in failures):
+                for line in _evidence_fixes(home, planned.partition):
+                    echo(f"    {line}")
             if planned.partition and planned.job == "monthly_tpp" and any(k.path[0] == "reports" for k in planned.keys):
                 echo(f"    no payout file written for {planned.partition}; later months are not run "
                      f"(releases depend on it)")
             echo(f"    run {result.run_id} failed; dbt and step logs: {log_path}")
             return False
     return True
+
+
+def _evidence_fixes(home: Path, partition: str) -> list[str]:
+    """What to do about the month's evidence issues, once per kind (marts.fct_evidence_issue holds each row)."""
+    import duckdb
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        rows = con.execute("select issue_code, count(*), any_value(fix) from marts.fct_evidence_issue "
+                           "where strftime(period, '%Y-%m') = ? group by issue_code order by issue_code",
+                           [partition]).fetchall()
+    finally:
+        con.close()
+    landing = os.environ.get("KINERJA_LANDING", "<landing>")
+    return [f"{n} x {code}: {fix.replace('kinerja fetch ', f'kinerja fetch --landing {landing} ').replace('<home>', str(home))}"
+            for code, n, fix in rows] + [f"every row: marts.fct_evidence_issue where period = '{partition}-01'"]
 
 
 def _step_count(planned: PlannedRun) -> int:

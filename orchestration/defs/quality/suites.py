@@ -148,7 +148,7 @@ DEFERRAL_LEDGER = Suite(
 EVIDENCE_COMPLETE = Suite(
     "evidence_complete", "marts.fct_evidence_issue (every response that could decide the month was accepted)", CRITICAL, """
     select issue_code || ' ' || coalesce({masked}, 'NIP unreadable (' || people || ' people exposed)') || ' '
-               || coalesce(source_file, '') || coalesce(':' || source_line, '') || ': ' || fix as issue,
+               || coalesce(source_file, '') || coalesce(':' || source_line, '') as issue,
            issue_code, detail
     from marts.fct_evidence_issue where period = $period
     """.replace("{masked}", mask_nip_sql("nip")), "issue",
