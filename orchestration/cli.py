@@ -102,6 +102,9 @@ def runs(home: Path = typer.Option(..., exists=True, file_okay=False)):
                    f"inputs {len(json.loads(r['input_files'])):>3} dbt {r['dbt_invocation_id'][:8] or '-':<8} "
                    f"checks failed {failed:>3} reports {len(json.loads(r['report_files'])):>4}"
                    + (f"  failed at: {r['failed_step']}" if r["failed_step"] else ""))
+    from orchestration.lib.payout_status import payout_status
+    for line in payout_status(home):
+        typer.echo(line)
 
 
 @app.command()

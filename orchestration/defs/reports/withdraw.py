@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-WITHDRAWN = "withdrawn"
+from orchestration.lib.payout_status import WITHDRAWN
 
 
 def withdraw_payout_files(month_dir: Path, run_id: str) -> Path | None:
