@@ -22,8 +22,14 @@ GOOD = {
     "opd_totals": {"opd_kode": "2.02", **{f"{s}_{c}": 7 for s in ("fact", "payout")
                                           for c in ("people", "gross", "deferred", "released", "payable")}},
     "deferral_ledger": {"nip": NIP, "ledger_deferred": 5000000, "fact_deferred": 5000000, "released_plus_open": 5000000},
+    "month_plausibility": {"check": "roster_rows: 200 rows on the roster (threshold 1.0, QT-ROSTER-MIN)", "is_ok": True},
+    "evidence_complete": None,        # the good batch is empty
 }
 QUARANTINE_ROW = {"rejected_row": "payroll/roster/2025-01.csv:3 nip", "message": "bad"}
+# suites whose good batch is empty, and a row that breaks each
+ANY_ROW_BREAKS = {"payroll_quarantine": QUARANTINE_ROW,
+                  "evidence_complete": {"issue": "RESPONSE_QUARANTINED 1986***********001 siasn/x.jsonl:3",
+                                        "issue_code": "RESPONSE_QUARANTINED", "detail": "rejected"}}
 
 
 def break_row(row: dict, kwargs: dict) -> dict:
@@ -71,14 +77,18 @@ def test_every_expectation_has_a_severity_matching_its_suite():
 @pytest.mark.parametrize("suite", [s for s in SUITES if s.severity == CRITICAL], ids=lambda s: s.name)
 def test_each_critical_expectation_fails_on_a_batch_built_to_break_it(ctx, suite):
     good = GOOD[suite.name]
-    if good is None:   # payroll_quarantine: empty is good, any quarantined row breaks it
-        assert validate(ctx, suite, pd.DataFrame(columns=list(QUARANTINE_ROW))).success
-        assert not validate(ctx, suite, pd.DataFrame([QUARANTINE_ROW])).success
+    if good is None:   # empty is good, any row breaks it
+        row = ANY_ROW_BREAKS[suite.name]
+        assert validate(ctx, suite, pd.DataFrame(columns=list(row))).success
+        assert not validate(ctx, suite, pd.DataFrame([row])).success
         return
     assert validate(ctx, suite, pd.DataFrame([good, {**good, "nip": "198609262015051002"} if "nip" in good else good])).success
     for expectation in suite.build():
         kwargs = expectation.configuration.kwargs
-        result = validate(ctx, suite, pd.DataFrame([good, break_row(good, kwargs)]))
+        if expectation.expectation_type == "expect_table_row_count_to_be_between":   # no row at all breaks it
+            result = validate(ctx, suite, pd.DataFrame(columns=list(good)))
+        else:
+            result = validate(ctx, suite, pd.DataFrame([good, break_row(good, kwargs)]))
         failed = [(r.expectation_config.type, dict(r.expectation_config.kwargs)) for r in result.results if not r.success]
         assert any(t == expectation.expectation_type and
                    all(k.get(x) == kwargs.get(x) for x in ("column", "column_A", "column_B") for k in [kw])

@@ -140,10 +140,12 @@ def test_explain_a_cpns_line_recomputes_by_hand(small_home):
 
 def test_runs_are_listed_with_their_audit_record(small_home):
     r = subprocess.run([KINERJA, "runs", "--home", str(small_home)], capture_output=True, text=True)
-    lines = r.stdout.splitlines()
+    runs, _, files = r.stdout.partition("payout files per month")
+    lines = runs.splitlines()
     # ingest per month, dbt, dbt docs, gate + payout per month, IPASN
     assert r.returncode == 0 and len(lines) == 6 + 1 + 1 + 6 + 1
     assert all(" succeeded kinerja run " in line for line in lines)
+    assert files.count(": gate passed, 4 current (payout_") == 6     # each month's files are the ones in force
     rows = query(small_home, "select months, succeeded, dbt_invocation_id, report_files, job from audit.pipeline_runs "
                              "order by started_at")
     assert all(ok for _, ok, _, _, _ in rows)

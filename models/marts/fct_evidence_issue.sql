@@ -71,20 +71,32 @@ exposure as (
         and (ledger.release_period is null or ledger.release_period >= roster.period)
 ),
 
-quarantined_exposed as (
-    select exposure.period, exposure.nip as exposed_nip, exposure.decides, quarantined.*
+-- a rejection with a NIP meets that person's exposure (a hash join); one without meets everyone exposed to its
+-- endpoint (few such lines, so the cross product stays small)
+quarantined_meets as (
+    select exposure.period, exposure.nip as exposed_nip, exposure.decides, exposure.window_end, quarantined.*
+    from quarantined
+    inner join exposure
+        on exposure.endpoint = quarantined.endpoint and exposure.nip = quarantined.nip
+    union all
+    select exposure.period, exposure.nip, exposure.decides, exposure.window_end, quarantined.*
     from quarantined
     inner join exposure
         on exposure.endpoint = quarantined.endpoint
-        and (quarantined.nip = exposure.nip or quarantined.nip is null)
-        and (quarantined.fetched_at is null or quarantined.fetched_at < exposure.window_end)
-    where not exists (
-        select 1 from responses as later
-        where later.endpoint = exposure.endpoint
-            and later.nip = exposure.nip
-            and later.fetched_at > quarantined.fetched_at
-            and later.fetched_at < exposure.window_end
-    )
+    where quarantined.nip is null
+),
+
+quarantined_exposed as (
+    select *
+    from quarantined_meets
+    where (fetched_at is null or fetched_at < window_end)
+        and not exists (
+            select 1 from responses as later
+            where later.endpoint = quarantined_meets.endpoint
+                and later.nip = quarantined_meets.exposed_nip
+                and later.fetched_at > quarantined_meets.fetched_at
+                and later.fetched_at < quarantined_meets.window_end
+        )
 ),
 
 response_quarantined as (
@@ -161,24 +173,30 @@ copies_differ as (
             or raw.period_end <> rating.period_end)
 ),
 
+-- per annual fetch of a person: does it show a predikat for the gated year? (gated years only)
+annual_fetches as (
+    select nip, tahun, fetched_at, bool_or(predikat_code is not null) as shows_predikat
+    from {{ ref('stg_siasn__skp_tahunan') }}
+    where tahun in (select skp_year from gates)
+    group by nip, tahun, fetched_at
+),
+
 annual_seen as (
     select nip, tahun, min(fetched_at) as first_seen_at
-    from {{ ref('stg_siasn__skp_tahunan') }}
-    where predikat_code is not null and tahun in (select skp_year from gates)
+    from annual_fetches
+    where shows_predikat
     group by nip, tahun
 ),
 
--- a later annual response of the person without that year's predikat
+-- a later annual response of the person without that year's predikat (no record of the year, or one without it)
 annual_lost as (
     select annual_seen.nip, annual_seen.tahun, later.fetched_at, later.source_file
     from annual_seen
     inner join responses as later
         on later.endpoint = 'rw-skp22' and later.nip = annual_seen.nip and later.fetched_at > annual_seen.first_seen_at
-    where not exists (
-        select 1 from {{ ref('stg_siasn__skp_tahunan') }} as rec
-        where rec.nip = later.nip and rec.fetched_at = later.fetched_at and rec.tahun = annual_seen.tahun
-            and rec.predikat_code is not null
-    )
+    left join annual_fetches as shown
+        on shown.nip = later.nip and shown.tahun = annual_seen.tahun and shown.fetched_at = later.fetched_at
+    where not coalesce(shown.shows_predikat, false)
 ),
 
 -- whose pay the annual SKP of a year decides in M: everyone rostered in a deferral month of that year, and

@@ -115,6 +115,22 @@ def processes_with_open(path: Path) -> list[int]:
     return found
 
 
+def dbt_processes_of(home: Path) -> list[int]:
+    """dbt processes started for this home (their environment names it): a dbt a killed run had just started may
+    not have opened the warehouse yet, and would open it under the next run."""
+    wanted = {f"KINERJA_HOME={h}".encode() for h in (Path(home), Path(home).resolve())}
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            cmdline = Path(entry.path, "cmdline").read_bytes().split(b"\0")
+            if any(part.endswith(b"/dbt") or part == b"dbt" for part in cmdline[:2]) and \
+                    wanted & set(Path(entry.path, "environ").read_bytes().split(b"\0")):
+                found.append(int(entry.name))
+    return found
+
+
 def end_processes(pids: list[int], grace_seconds: float = 10.0) -> None:
     for sig in (signal.SIGTERM, signal.SIGKILL):
         for pid in pids:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .audit import LAUNCH_TAG, record_run, refresh_ended
-from .home_lock import Holder, claim, end_processes, processes_with_open, read_holder
+from .home_lock import Holder, claim, dbt_processes_of, end_processes, processes_with_open, read_holder
 
 LAUNCH_PREFIX = "kinerja-run-"   # a `kinerja run` holds the home for all its runs under this id
 
@@ -51,7 +51,7 @@ def retire(instance, holder: Holder, home: Path) -> list[str]:
                                             f"found when the next run claimed the home")
             retired.append(run.run_id)
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-    end_processes(processes_with_open(Path(home) / "warehouse.duckdb"))
+    end_processes(sorted(set(processes_with_open(Path(home) / "warehouse.duckdb")) | set(dbt_processes_of(home))))
     for run_id in retired:
         record_run(instance, run_id, home)
     return retired
