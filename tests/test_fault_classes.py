@@ -386,6 +386,13 @@ def test_payroll_row_faults_are_quarantined_and_block_march(per_person):
     by_suite = {s["suite"]: s for s in gate["suites"]}
     assert not by_suite["payroll_quarantine"]["success"]
     assert not by_suite["payroll_inputs"]["success"]                     # rostered people without attendance
+    # the payouts the gate stopped: the duplicated person not on March's roll at all, the one with a negative count
+    # paid as if no attendance had come
+    assert query(home, "select count(*) from marts.fct_tpp_entitlement where nip = ? and period = ?",
+                 [per_person["dup"], MARCH]) == [(0,)]
+    (reasons, payable), = query(home, "select reasons, payable_amount from marts.fct_tpp_entitlement "
+                                      "where nip = ? and period = ?", [per_person["negative"], MARCH])
+    assert "NO_ATTENDANCE" in reasons and payable < per_person["baseline"][(per_person["negative"], "2025-03-01")]
 
 
 def test_plausibility_catches_partial_files(per_person):
