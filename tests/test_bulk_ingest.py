@@ -160,3 +160,28 @@ def test_line_chunks_number_lines_like_split(tmp_path):
     plain = [bool(p) for c in chunks for p in c.plain]
     assert lines == data.split(b"\n") and numbers == [1, 2, 3, 4, 5]
     assert plain == [True, False, False, False, True]     # empty, \r and a non-ASCII byte are not plain
+
+
+@pytest.mark.parametrize("endpoint", ["rw-kinerjaperiodik", "rw-skp22"])
+def test_one_record_id_twice_in_a_response(landing, tmp_path, endpoint):
+    """Identical copies are kept (staging keeps one); copies that differ are all rejected, with the NIP and fetch
+    time, by both parsers alike; records landed = accepted + rejected."""
+    source = sorted((landing / "siasn" / endpoint).glob("*.jsonl"))[-1]
+    lines = source.read_bytes().splitlines()
+    picked = [i for i, l in enumerate(lines) if json.loads(l)["body"]["data"]][:2]
+    for i, differ in zip(picked, (False, True)):
+        obj = json.loads(lines[i])
+        data = obj["body"]["data"]
+        recs = data["data"] if isinstance(data, dict) else data
+        copy = dict(recs[0])
+        if differ:
+            copy["hasilKinerjaNilai"] = "3" if copy.get("hasilKinerjaNilai") != "3" else "1"
+        recs.append(copy)
+        lines[i] = json.dumps(obj, separators=(",", ":")).encode()
+    path = tmp_path / "twice.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    ref = assert_fetch_equal(endpoint, "siasn/x/twice.jsonl", path)
+    conflicting = [r for r in ref.rejections if r.field == "id"]
+    assert len(conflicting) == 2 and {r.source_line for r in conflicting} == {picked[1] + 1}
+    assert all(r.nip == json.loads(lines[picked[1]])["nip"] and r.fetched_at is not None for r in conflicting)
+    assert ref.records_landed == len(ref.records) + len([r for r in ref.rejections if r.record_index >= 0])

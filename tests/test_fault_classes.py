@@ -229,8 +229,9 @@ def periodic_faults(people) -> dict[str, tuple[str, callable]]:
     return {name: (next(people), edit) for name, edit in faults.items()}
 
 
-EXPECTED_ISSUE = {"same record id twice, different ratings": "RECORD_COPIES_DIFFER",
+EXPECTED_ISSUE = {"a record resent in another file of the fetch, different": "RECORD_COPIES_DIFFER",
                   "two different records in one fetch": "EVALUATION_CONFLICT"}
+RESENT = "siasn/rw-kinerjaperiodik/2025-04-03T0800-resent.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -247,6 +248,11 @@ def per_person(clean, baseline, people, tmp_path_factory):
         i = line_index(per, nip)
         per[i] = edit(json.loads(per[i]))
     write_lines(landing, PERIODIC_MARCH, per)
+    resent = next(people)                                               # the same fetch, one line sent again, altered
+    obj = json.loads(per[line_index(per, resent)])
+    march_record(obj).update(hasilKinerjaNilai="3", kuadranKinerjaNilai="3")
+    (landing / RESENT).write_bytes(dump(obj) + b"\n")
+    faults["a record resent in another file of the fetch, different"] = (resent, None)
 
     on_time = sorted(first_seen_in(landing, SKP_DEADLINE) - first_seen_in(landing, "siasn/rw-skp22/2025-03-11T1000.jsonl"))
     assert on_time, "the city has someone whose SKP first shows in the deadline pull"
@@ -327,7 +333,8 @@ def test_the_month_is_blocked_and_no_payout_stays_current(per_person):
                                    "fetched_at without time zone", "fetched_at in the future",
                                    "body code 0 with HTTP 200", "unknown rating code", "record NIP differs",
                                    "evaluation ends before it starts", "non-UTF-8 byte",
-                                   "same record id twice, different ratings", "two different records in one fetch"])
+                                   "same record id twice, different ratings", "two different records in one fetch",
+                                   "a record resent in another file of the fetch, different"])
 def test_each_periodic_fault_blocks_march_for_its_person(per_person, fault):
     home, (nip, _) = per_person["home"], per_person["faults"][fault]
     code = EXPECTED_ISSUE.get(fault, "RESPONSE_QUARANTINED")

@@ -8,7 +8,8 @@
 --     latest periodic fetch wins, and an annual SKP once finished stays finished. A rejected line whose NIP is
 --     unreadable counts for everyone exposed (one row, with the number of people it could be).
 --   EVALUATION_CONFLICT: two different periodic records for the person and month in the latest fetch.
---   RECORD_COPIES_DIFFER: the record chosen for the month comes twice in its fetch with different contents.
+--   RECORD_COPIES_DIFFER: the record chosen for the month comes again in its fetch (another file or line) with
+--     different contents (twice in one response is already quarantined by the parser).
 --   ANNUAL_PREDIKAT_LOST: a later fetch of the annual SKP no longer shows the predikat an earlier fetch showed,
 --     for a person whose deferral or release that year decides.
 -- An empty fetch file holds no response and is not an issue here (the quarantine reports it; missing responses

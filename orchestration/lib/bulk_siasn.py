@@ -206,6 +206,9 @@ def _parse_chunk(con, endpoint: str, rel_path: str, chunk, lines_sql: str, recor
     con.execute(f"create or replace temp table checked as {records_sql}")
     # A line with any record the SQL doubts goes whole to the line parser.
     con.execute("delete from good_lines where line_no in (select _source_line from checked where not ok)")
+    # one record id twice in a line: the line parser decides (identical copies kept, differing ones rejected)
+    con.execute("delete from good_lines where line_no in (select _source_line from checked "
+                "group by _source_line, record_id having count(*) > 1)")
     responses = con.sql("select nip, fetched_at, 200::smallint as http_status, len(recs)::integer as n_records, "
                         "line_no::integer as _source_line from good_lines").to_arrow_table()
     records = con.sql("select * exclude (ok) from checked where _source_line in (select line_no from good_lines)").to_arrow_table()

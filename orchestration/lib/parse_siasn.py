@@ -230,7 +230,28 @@ def parse_line(endpoint: str, rel_path: str, line_no: int, raw: bytes) -> tuple[
                                         f"record {index} of the response: {err.message}", index, nip, fetched_at))
             continue
         good.append({"nip": nip, **parsed, "fetched_at": fetched_at, "_source_line": line_no, "_record_index": index})
-    return response, good, rejections
+    return response, *_without_conflicting_copies(endpoint, rel_path, line_no, nip, fetched_at, good, rejections)
+
+
+def _without_conflicting_copies(endpoint, rel_path, line_no, nip, fetched_at, good, rejections):
+    """One record id twice in one response with different contents (DOMAIN.md 3.4: a data-quality error): which
+    copy is right cannot be known, so every copy is rejected. Identical copies stay (staging keeps one)."""
+    copies: dict[str, list[dict]] = {}
+    for rec in good:
+        copies.setdefault(rec["record_id"], []).append(rec)
+    conflicting = {rid for rid, recs in copies.items()
+                   if len({tuple((k, v) for k, v in r.items() if k != "_record_index") for r in recs}) > 1}
+    if not conflicting:
+        return good, rejections
+    for rec in good:
+        if rec["record_id"] in conflicting:
+            indexes = ", ".join(str(r["_record_index"]) for r in copies[rec["record_id"]])
+            rejections.append(Rejection(endpoint, rel_path, line_no, "id", rec["record_id"],
+                                        f"record {rec['_record_index']} of the response: record id {rec['record_id']} "
+                                        f"comes as records {indexes} with different contents; re-fetch this NIP",
+                                        rec["_record_index"], nip, fetched_at))
+    rejections.sort(key=lambda r: r.record_index)
+    return [r for r in good if r["record_id"] not in conflicting], rejections
 
 
 def parse_fetch_file(endpoint: str, rel_path: str, data: bytes) -> ParsedFetch:
