@@ -34,6 +34,12 @@ responses as (
     select endpoint, nip, fetched_at, source_file, file_sha256 from {{ ref('stg_siasn__responses') }}
 ),
 
+file_fetch_times as (
+    select source_file, file_sha256, max(fetched_at) as latest_fetched_at
+    from responses
+    group by source_file, file_sha256
+),
+
 -- a rejected line's fetch time, or else the latest fetch time of the accepted lines of its file
 quarantined as (
     select
@@ -43,11 +49,10 @@ quarantined as (
         q.source_line,
         q.field,
         q.message,
-        coalesce(q.fetched_at, (
-            select max(r.fetched_at) from responses as r
-            where r.source_file = q.source_file and r.file_sha256 = q.file_sha256
-        )) as fetched_at
+        coalesce(q.fetched_at, file_fetch_times.latest_fetched_at) as fetched_at
     from {{ ref('stg_ingest__quarantine') }} as q
+    left join file_fetch_times
+        on file_fetch_times.source_file = q.source_file and file_fetch_times.file_sha256 = q.file_sha256
     where q.source_name in ('rw-kinerjaperiodik', 'rw-skp22') and q.source_line > 0
 ),
 

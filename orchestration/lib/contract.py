@@ -20,6 +20,7 @@ GOLONGAN_PPPK = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "X
 KELAS_JABATAN = range(1, 18)
 
 SIASN_ENDPOINTS = ("rw-skp22", "rw-kinerjaperiodik")
+PAYROLL_SOURCES = ("roster", "attendance")   # payroll/<source>/YYYY-MM.csv
 RATING_CODES = (1, 2, 3)       # 1 di atas, 2 sesuai, 3 di bawah ekspektasi
 PREDIKAT_CODES = (1, 2, 3, 4, 5)
 

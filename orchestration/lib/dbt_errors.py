@@ -7,7 +7,6 @@ from pathlib import Path
 
 _CORRUPT = re.compile(r"(?:No magic bytes found at end of file|too small to be a Parquet file|Invalid Parquet file)"
                       r"[^']*'([^']+\.parquet)'")
-_LOCK = re.compile(r"Could not set lock on file \"?([^\"]+?)\"?:.*?(PID \d+)?", re.S)
 
 
 def _what_to_do(message: str) -> str:

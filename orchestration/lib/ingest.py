@@ -18,7 +18,6 @@ from .parse_siasn import empty_fetch_rejection
 from .quarantine import FILE_LEVEL_LINE, Rejection
 from .raw_store import RawStore, ingest_key
 
-PAYROLL_SOURCES = ("roster", "attendance")
 SIASN_TABLES = ENDPOINT_TABLE
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .contract import MONTH_FILE, SIASN_ENDPOINTS
-
-PAYROLL_SOURCES = ("roster", "attendance")
+from .contract import MONTH_FILE, PAYROLL_SOURCES, SIASN_ENDPOINTS
 
 
 def _why_ignored(rel: Path) -> str | None:

@@ -204,11 +204,12 @@ def parse_line(endpoint: str, rel_path: str, line_no: int, raw: bytes) -> tuple[
         raw = raw[len(BOM):]
     if is_blank(raw):
         return None, [], []
-    text = raw.decode("utf-8", errors="replace")
+    text = ""
     try:
         try:
-            raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
+            text = raw.decode("utf-8", errors="replace")   # still shows whose line it was
             raise LineError("(encoding)", f"0x{raw[exc.start]:02X}",
                             f"byte 0x{raw[exc.start]:02X} at position {exc.start + 1} is not UTF-8") from None
         nip, fetched_at, body = _envelope(text, endpoint)

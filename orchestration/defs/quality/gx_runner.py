@@ -83,7 +83,7 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
                                        len(validation.results), failures))
     finally:
         con.close()
-    mask_stored_results(Path(results_dir))
+    mask_stored_results(Path(results_dir), period)
     this_month = {run_name(period, s) for s in SUITES}
     pages = [key for key in ctx.validation_results_store.list_keys() if key.run_id.run_name in this_month]
     _build_docs(ctx, data_docs_dir, pages + (_suite_pages() if whole_site else []), index=whole_site)
@@ -93,10 +93,12 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
 _NIP_IN_TEXT = re.compile(rb"(?<![0-9])([0-9]{4})[0-9]{11}([0-9]{3})(?![0-9])")
 
 
-def mask_stored_results(results_dir: Path) -> None:
+def mask_stored_results(results_dir: Path, period: dt.date) -> None:
     """GX stores the failed values it quotes (a NIP that broke an expectation, the index of failed rows): mask
-    every NIP in them before the Data Docs are built from them, as everywhere outside the warehouse."""
-    for path in sorted(Path(results_dir).rglob("*.json")):
+    every NIP in the month's results (<suite>/<run name>/...) before the Data Docs are built from them, as
+    everywhere outside the warehouse. Other months' results were masked when they were validated."""
+    paths = [p for s in SUITES for p in sorted((Path(results_dir) / s.name / run_name(period, s)).rglob("*.json"))]
+    for path in paths:
         data = path.read_bytes()
         masked = _NIP_IN_TEXT.sub(rb"\1***********\2", data)
         if masked != data:
