@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .landing_files import read_ignored
+from .whole_files import ensure_schema_marker, write_whole
 
 SCHEMA = pa.schema([("run_id", pa.string()), ("started_at", pa.timestamp("us", tz="UTC")),
                     ("finished_at", pa.timestamp("us", tz="UTC")), ("code_version", pa.string()),
@@ -34,11 +35,7 @@ def audit_dir(home: Path) -> Path:
 
 
 def ensure_audit_layout(home: Path) -> None:
-    folder = audit_dir(home)
-    folder.mkdir(parents=True, exist_ok=True)
-    marker = folder / "_schema.parquet"
-    if not marker.exists() or pq.read_schema(marker) != SCHEMA:
-        pq.write_table(SCHEMA.empty_table(), marker)
+    ensure_schema_marker(audit_dir(home), SCHEMA)
 
 
 @functools.lru_cache(maxsize=1)   # once per process: a hook after every step asks
@@ -152,10 +149,7 @@ def record_run(instance, run_id: str, home: Path, current_step: str | None = Non
            "launched_by": launched_by(tags), "job": facts["run"].job_name,
            "steps": json.dumps({"done": facts["done"], "skipped": facts["skipped"]}),
            "ignored_files": json.dumps(read_ignored(home))}
-    target = audit_dir(home) / f"{run_id}.parquet"
-    scratch = target.with_suffix(".tmp")
-    pq.write_table(pa.Table.from_pylist([row], schema=SCHEMA), scratch)
-    scratch.replace(target)   # a reader never sees half a file
+    write_whole(pa.Table.from_pylist([row], schema=SCHEMA), audit_dir(home) / f"{run_id}.parquet")
     return row
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .whole_files import write_whole_text
+
 TEMPLATE = Path(__file__).resolve().parents[2] / "dagster.yaml"
 
 
@@ -20,7 +22,7 @@ def ensure_instance(home: Path) -> Path:
         "base_dir:\n      '", "base_dir: '")
     target = folder / "dagster.yaml"
     if not target.exists() or target.read_text() != text:
-        target.write_text(text)
+        write_whole_text(text, target)
     return folder
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .contract import MONTH_FILE, PAYROLL_SOURCES, SIASN_ENDPOINTS
+from .whole_files import write_whole_text
 
 
 def _why_ignored(rel: Path) -> str | None:
@@ -44,7 +45,7 @@ def record_ignored(home: Path, ignored: list[tuple[str, str]]) -> None:
     """The landing's ignored files as of the last ingest; the audit row of each run copies them."""
     path = ignored_files_path(home)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps([{"file": rel, "reason": why} for rel, why in ignored], indent=1) + "\n")
+    write_whole_text(json.dumps([{"file": rel, "reason": why} for rel, why in ignored], indent=1) + "\n", path)
 
 
 def read_ignored(home: Path) -> list[dict]:

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .contract import ATTENDANCE_COUNT_COLUMNS
+from .whole_files import ensure_schema_marker
 
 TS = pa.timestamp("us", tz="UTC")
 PROVENANCE = [("_source_file", pa.string()), ("_source_line", pa.int32()), ("_file_sha256", pa.string()),
@@ -81,13 +82,7 @@ class RawStore:
 
     def ensure_layout(self) -> None:
         for table, schema in SCHEMAS.items():
-            folder = self.root / table
-            folder.mkdir(parents=True, exist_ok=True)
-            marker = folder / "_schema.parquet"
-            # rewritten when a table gains columns: dbt reads each table by name across files, and the marker is
-            # where the new columns first appear for files ingested before them
-            if not marker.exists() or not pq.read_schema(marker).equals(schema, check_metadata=False):
-                pq.write_table(schema.empty_table(), marker)
+            ensure_schema_marker(self.root / table, schema)
 
     def path(self, table: str, key: str) -> Path:
         return self.root / table / f"{key}.parquet"

@@ -4,6 +4,7 @@ import json
 import dagster as dg
 
 from orchestration.lib.months import parse_month
+from orchestration.lib.whole_files import write_whole_text
 
 from ..partitions import monthly
 from ..reports.withdraw import withdraw_payout_files
@@ -46,7 +47,7 @@ def quality_gate(context: dg.AssetExecutionContext, paths: KinerjaPaths):
                            "failures": [str(f) for f in r.failures]} for r in results]}
     target = gate_file(paths, context.partition_key)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(verdict, indent=2, sort_keys=True) + "\n")
+    write_whole_text(json.dumps(verdict, indent=2, sort_keys=True) + "\n", target)
     if not passed:
         moved = withdraw_payout_files(paths.home_dir / "reports" / context.partition_key, context.run_id)
         if moved:
