@@ -16,8 +16,17 @@ def generate(landing: Path = typer.Option(..., help="landing folder to write"),
              from_: str = typer.Option("2025-01", "--from"), to: str = typer.Option("2025-06", "--to"),
              seed: int = typer.Option(20250311), faults: bool = typer.Option(False, help="add one row of each bad-input class"),
              bulk: bool = typer.Option(False, help="vectorised generator for province / national scale "
-                                                   "(regions the size of the demo city; no --faults)")):
+                                                   "(regions the size of the demo city; no --faults)"),
+             corrected_delivery: str = typer.Option(None, help="YYYY-MM: only re-deliver that month's roster, corrected "
+                                                               "(one kelas raised, one lowered, one person removed), "
+                                                               "as payroll does after a month was paid")):
     """Write a deterministic demo city (SIASN fetches and payroll files) into LANDING."""
+    if corrected_delivery:
+        from orchestration.demo.corrected_delivery import write_corrected_delivery
+        chosen = write_corrected_delivery(landing, _month(corrected_delivery))
+        typer.echo(f"re-delivered payroll/roster/{corrected_delivery}.csv: kelas raised for {chosen['raised']}, "
+                   f"lowered by 4 for {chosen['lowered']}, {chosen['removed']} removed")
+        return
     if bulk:
         if faults:
             raise typer.BadParameter("--faults is only for the scripted demo city (without --bulk)")
@@ -79,6 +88,31 @@ def explain(home: Path = typer.Option(..., exists=True, file_okay=False), nip: s
     finally:
         con.close()
     typer.echo(render_json(derivation) if as_json else render_text(derivation))
+
+
+@app.command()
+def issue(home: Path = typer.Option(..., exists=True, file_okay=False),
+          month: str = typer.Option(..., help="YYYY-MM", callback=_month)):
+    """Issue (lock) MONTH after finance paid it: records its payout lines, totals and the SHA-256 of every payout
+    file in <home>/audit/issued/MONTH. Refused when already issued, when its gate did not pass on the facts as they
+    are, or out of order. Launches the Dagster job issue_month (the same as the UI)."""
+    from orchestration.launch import issue as issue_month
+    raise typer.Exit(0 if issue_month(home.resolve(), month, echo=typer.echo) else 1)
+
+
+@app.command()
+def diff(home: Path = typer.Option(..., exists=True, file_okay=False),
+         month: str = typer.Option(..., help="an issued month, YYYY-MM", callback=_month)):
+    """What changed in an issued MONTH since it was issued: per person and component, issued against recomputed
+    from the inputs as they stand now, the input rows and rule rows that changed, and where the correction is paid
+    (marts.fct_tpp_correction as of the last build)."""
+    import duckdb
+    from orchestration.lib.correction_diff import render_diff
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        typer.echo(render_diff(con, home, month))
+    finally:
+        con.close()
 
 
 @app.command()

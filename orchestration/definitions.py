@@ -6,19 +6,20 @@ from orchestration.defs.dbt.assets import dbt_docs, dbt_models
 from orchestration.defs.dbt.project import dbt_resource
 from orchestration.defs.executor import kinerja_executor
 from orchestration.defs.ingest.assets import ledger_specs, raw_attendance, raw_roster, raw_siasn
+from orchestration.defs.issue.assets import issued_payout
 from orchestration.defs.quality.assets import quality_gate
 from orchestration.defs.reports.assets import ipasn_report, payout_report
 from orchestration.defs.resources import KinerjaPaths, WorkerPool
-from orchestration.defs.schedules import (docs_job, ipasn_job, ipasn_yearly_schedule, monthly_schedule, monthly_tpp_job,
-                                          payroll_file_sensor, payroll_ingest_job)
+from orchestration.defs.schedules import (docs_job, ipasn_job, ipasn_yearly_schedule, issue_month_job, monthly_schedule,
+                                          monthly_tpp_job, payroll_file_sensor, payroll_ingest_job)
 from orchestration.defs.siasn.assets import SiasnSource, siasn_fetch
 
 defs = dg.Definitions(
     assets=[siasn_fetch, raw_roster, raw_attendance, raw_siasn, *ledger_specs, dbt_models, dbt_docs, quality_gate,
-            payout_report, ipasn_report],
+            payout_report, ipasn_report, issued_payout],
     resources={"paths": KinerjaPaths(), "dbt": dbt_resource(), "workers": WorkerPool(),
                "siasn": SiasnSource(mode=dg.EnvVar("KINERJA_SIASN_SOURCE").get_value("files"))},
-    jobs=[monthly_tpp_job, payroll_ingest_job, ipasn_job, docs_job],
+    jobs=[monthly_tpp_job, payroll_ingest_job, ipasn_job, docs_job, issue_month_job],
     schedules=[monthly_schedule, ipasn_yearly_schedule],
     sensors=[payroll_file_sensor, audit_run_succeeded, audit_run_failed],
     executor=kinerja_executor,
@@ -40,3 +41,7 @@ def payroll_ingest():
 
 def dbt_docs_job():
     return defs.resolve_job_def("dbt_docs")
+
+
+def issue_month():
+    return defs.resolve_job_def("issue_month")

@@ -22,7 +22,7 @@ from typing import Callable
 from orchestration.lib.home_instance import open_instance
 from orchestration.lib.audit import LAUNCH_TAG, user_error_line
 from orchestration.lib.home_lock import HomeBusy, release
-from orchestration.lib.months import month_key, month_range, next_month
+from orchestration.lib.months import month_key, month_range, next_month, parse_month
 from orchestration.lib.skp_gates import skp_deadlines
 from orchestration.lib.stale_runs import LAUNCH_PREFIX, claim_home
 
@@ -39,7 +39,9 @@ class PlannedRun:
     run_config: dict = field(default_factory=dict)
 
 
-def plan_runs(months: list, docs: bool, full_refresh: bool) -> list[PlannedRun]:
+def plan_runs(months: list, docs: bool, full_refresh: bool, issued: list | None = None) -> list[PlannedRun]:
+    """issued: the home's issued months before the range; their payroll files are ingested again (a re-delivery
+    after the issue becomes a correction; an unchanged file is skipped by its hash)."""
     import dagster as dg
     from orchestration.definitions import defs
     graph = defs.resolve_asset_graph()
@@ -52,7 +54,8 @@ def plan_runs(months: list, docs: bool, full_refresh: bool) -> list[PlannedRun]:
     once = keys - partitioned
     dbt_config = {"ops": {"dbt_models": {"config": {"full_refresh": full_refresh,
                                                     "period_from": month_key(months[0])}}}}
-    runs = [PlannedRun("monthly_tpp", sorted(before), month_key(m)) for m in months]
+    ingest_months = sorted({*[m for m in issued or [] if m < months[0]], *months})
+    runs = [PlannedRun("monthly_tpp", sorted(before), month_key(m)) for m in ingest_months]
     runs.append(PlannedRun("monthly_tpp", sorted(once), None, dbt_config))
     runs += [PlannedRun("dbt_docs_job", [])] if docs else []
     runs += [PlannedRun("monthly_tpp", sorted(after), month_key(m)) for m in months]
@@ -100,11 +103,54 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
     return ok
 
 
+def issue(home: Path, month: str, echo: Callable[[str], None] = print) -> bool:
+    """`kinerja issue`: the job issue_month on the month's partition, in the home's Dagster instance (the same job
+    the UI launches)."""
+    import dagster as dg
+    from orchestration import definitions
+    from orchestration.lib.audit import record_run
+    from orchestration.lib.issued import month_dir, refusal
+    why = refusal(home, month)   # before a run is launched: the asset refuses the same way under every launcher
+    if why:
+        echo(why)
+        return False
+    os.environ["KINERJA_HOME"] = str(home)   # the code location reads its resources from it
+    instance = open_instance(home)
+    launch = uuid.uuid4().hex[:12]
+    holder = f"{LAUNCH_PREFIX}{launch}"
+    try:
+        claim_home(instance, home, [holder])
+    except HomeBusy as busy:
+        echo(str(busy))
+        return False
+    log_path = home / "logs" / "run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(log_path, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+            result = dg.execute_job(dg.reconstructable(definitions.issue_month), instance,
+                                    run_config={**QUIET, "execution": {"config": {"in_process": {}}}},
+                                    tags={LAUNCH_TAG: launch, "dagster/partition": month})
+        record_run(instance, result.run_id, home)
+    finally:
+        release(home, holder)
+    failures, _ = _check_outcomes(result)
+    if not result.success:
+        for f in failures or [f"run {result.run_id} failed (see its event log)"]:
+            echo(f)
+        return False
+    from orchestration.lib.issued import issued_record
+    record = issued_record(home, month)
+    echo(f"{month} issued by run {result.run_id[:8]}: {record['lines']} lines, payable Rp {record['payable_amount']:,} "
+         f"(corrections Rp {record['correction_amount']:,}); locked. Record and file hashes: {month_dir(home, month)}")
+    return True
+
+
 def _launch_all(instance, home, months, docs, full_refresh, executor, launch, echo, log_path) -> bool:
     import dagster as dg
     from orchestration import definitions
     from orchestration.lib.audit import record_run
-    runs = plan_runs(months, docs, full_refresh)
+    from orchestration.lib.issued import issued_months
+    runs = plan_runs(months, docs, full_refresh, [parse_month(m) for m in issued_months(home)])
     total = sum(_step_count(r) for r in runs)
     progress = _Progress(instance, total)
     execution = {"execution": {"config": {executor: {}}}}

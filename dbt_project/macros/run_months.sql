@@ -6,11 +6,15 @@
   month is left built on a month that changed. Unset (a first build, --full-refresh, a bare `dbt build`): every month.
   An environment variable read only when executing, not a --var: a var is part of dbt's parse state, so each new
   month would re-parse the whole project.
+  Once months are issued (DOMAIN.md section 8), every run also recomputes each issued month from the inputs as they
+  stand now (the corrections compare it with what was issued) and rebuilds every open month after the last issued
+  one (the first of them pays the corrections).
 #}
 {% macro run_months_only(period) -%}
     {%- set period_from = env_var('KINERJA_PERIOD_FROM', '') if execute else '' -%}
     {%- if period_from and is_incremental() -%}   {#- unit tests have no relation: is_incremental() cannot run there -#}
-        ({{ period }} >= cast('{{ period_from }}' as date))
+        ({{ period }} >= cast('{{ period_from }}' as date)
+         or {{ period }} >= (select min(period) from {{ source('issued', 'months') }}))
     {%- else -%}
         true
     {%- endif -%}

@@ -1,71 +1,89 @@
 -- One row per rostered person and month: the TPP entitlement, its components, reasons and provenance.
--- payable = gross - deferred + released (DOMAIN.md section 3, step 9).
+-- An issued month: its lines as issued, never rewritten (DOMAIN.md section 8). An open month: the entitlement
+-- from the inputs as they stand now, plus the corrections of issued months it pays:
+-- payable = gross - deferred + released + correction, correction = kurang bayar - lebih bayar.
 -- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
           pre_hook="{{ delete_run_months() }}") }}
 
-with gross as (
-    select * from {{ ref('int_tpp_gross') }} where {{ run_months_only('period') }}
+with issued_months as (
+    select period from {{ ref('stg_issued__months') }}
 ),
 
-releases as (
-    select nip, release_period as period, sum(released_amount) as released_amount,
-           list(deferred_period order by deferred_period) as released_deferrals_of
-    from {{ ref('fct_tpp_deferral_ledger') }}
-    where release_period is not null and {{ run_months_only('release_period') }}
-    group by nip, release_period
+open_lines as (
+    select * from {{ ref('int_tpp_recomputed') }}
+    where {{ run_months_only('period') }} and period not in (select period from issued_months)
+),
+
+corrections as (
+    select
+        nip,
+        paid_in_period as period,
+        sum(amount) filter (where amount > 0) as kurang_bayar_amount,
+        -sum(amount) filter (where amount < 0) as lebih_bayar_amount,
+        sum(amount) as correction_amount,
+        list(distinct corrected_period order by corrected_period) as corrected_periods,
+        max(offset_rule_id) as offset_rule_id
+    from {{ ref('fct_tpp_correction') }}
+    where status = 'DUE'
+    group by nip, paid_in_period
+),
+
+corrected as (
+    select
+        open_lines.nip,
+        open_lines.period,
+        open_lines.opd_kode,
+        open_lines.kelas_jabatan,
+        open_lines.jenis_pegawai,
+        open_lines.kedudukan,
+        open_lines.basis_amount,
+        open_lines.status_factor,
+        open_lines.predikat_code,
+        open_lines.matrix_predikat_code,
+        open_lines.productivity_pct,
+        open_lines.productivity_amount,
+        open_lines.discipline_deduction_pct,
+        open_lines.discipline_amount,
+        open_lines.gross_amount,
+        open_lines.deferred_amount,
+        open_lines.released_amount,
+        cast(coalesce(corrections.kurang_bayar_amount, 0) as bigint) as kurang_bayar_amount,
+        cast(coalesce(corrections.lebih_bayar_amount, 0) as bigint) as lebih_bayar_amount,
+        cast(coalesce(corrections.correction_amount, 0) as bigint) as correction_amount,
+        cast(open_lines.payable_amount + coalesce(corrections.correction_amount, 0) as bigint) as payable_amount,
+        list_concat(open_lines.reasons, list_filter([
+            case when corrections.kurang_bayar_amount > 0 then 'KURANG_BAYAR' end,
+            case when corrections.lebih_bayar_amount > 0 then 'LEBIH_BAYAR' end
+        ], lambda reason: reason is not null)) as reasons,
+        open_lines.released_deferrals_of,
+        coalesce(corrections.corrected_periods, []) as corrected_periods,
+        open_lines.roster_source_file,
+        open_lines.roster_source_line,
+        open_lines.attendance_source_file,
+        open_lines.attendance_source_line,
+        open_lines.evaluation_record_id,
+        open_lines.evaluation_fetched_at,
+        open_lines.evaluation_source_file,
+        open_lines.evaluation_source_line,
+        open_lines.cutoff_at,
+        open_lines.basis_rule_id,
+        open_lines.status_rule_id,
+        open_lines.prod_share_rule_id,
+        open_lines.disc_share_rule_id,
+        open_lines.productivity_rule_id,
+        open_lines.matrix_rule_id,
+        open_lines.cutoff_rule_id,
+        open_lines.discipline_rule_ids,
+        open_lines.missing_attendance_rule_id,
+        open_lines.skp_gate_rule_id,
+        corrections.offset_rule_id
+    from open_lines
+    left join corrections
+        on corrections.nip = open_lines.nip and corrections.period = open_lines.period
 )
 
-select
-    gross.nip,
-    gross.period,
-    gross.opd_kode,
-    gross.kelas_jabatan,
-    gross.jenis_pegawai,
-    gross.kedudukan,
-    cast(gross.basis_amount as bigint) as basis_amount,
-    cast(gross.factor_bp / 10000 as decimal(9, 4)) as status_factor,
-    gross.predikat_code,
-    gross.matrix_predikat_code,
-    cast(gross.productivity_pct_bp / 100 as decimal(9, 2)) as productivity_pct,
-    gross.productivity_amount,
-    cast(gross.discipline_deduction_bp / 100 as decimal(9, 2)) as discipline_deduction_pct,
-    gross.discipline_amount,
-    gross.gross_amount,
-    gross.deferred_amount,
-    cast(coalesce(releases.released_amount, 0) as bigint) as released_amount,
-    cast(gross.gross_amount - gross.deferred_amount + coalesce(releases.released_amount, 0) as bigint) as payable_amount,
-    list_filter([
-        case when gross.evaluation_record_id is null then 'NO_EVALUATION' end,
-        case when gross.attendance_source_file is null then 'NO_ATTENDANCE' end,
-        case when gross.is_deferred then 'SKP_DEFERRED' end,
-        case when releases.released_amount is not null then 'SKP_RELEASED' end,
-        case when gross.factor_bp <> 10000 then 'STATUS_FACTOR' end,
-        case when not gross.is_consistent then 'PREDIKAT_INCONSISTENT' end,
-        case when gross.has_conflict then 'EVALUATION_CONFLICT' end
-    ], lambda reason: reason is not null) as reasons,
-    releases.released_deferrals_of,
-    -- provenance: the source rows used
-    gross.source_file as roster_source_file,
-    gross.source_line as roster_source_line,
-    gross.attendance_source_file,
-    gross.attendance_source_line,
-    gross.evaluation_record_id,
-    gross.evaluation_fetched_at,
-    gross.evaluation_source_file,
-    gross.evaluation_source_line,
-    gross.cutoff_at,
-    -- provenance: the rule rows used
-    gross.basis_rule_id,
-    gross.status_rule_id,
-    gross.prod_share_rule_id,
-    gross.disc_share_rule_id,
-    gross.productivity_rule_id,
-    gross.matrix_rule_id,
-    gross.cutoff_rule_id,
-    coalesce(gross.discipline_rule_ids, []) as discipline_rule_ids,
-    gross.missing_attendance_rule_id,
-    gross.skp_gate_rule_id
-from gross
-left join releases
-    on releases.nip = gross.nip and releases.period = gross.period
+select * from corrected
+union all by name
+select * from {{ ref('stg_issued__lines') }}
+where {{ run_months_only('period') }} and period in (select period from issued_months)

@@ -40,6 +40,10 @@ select
     entitlement.gross_amount,
     entitlement.deferred_amount,
     entitlement.released_amount,
+    entitlement.kurang_bayar_amount,
+    entitlement.lebih_bayar_amount,
+    array_to_string(list_transform(entitlement.corrected_periods, lambda p: strftime(p, '%Y-%m')), ',')
+        as corrected_periods,
     entitlement.payable_amount,
     array_to_string(entitlement.reasons, ',') as reasons
 from entitlement

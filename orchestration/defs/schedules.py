@@ -12,6 +12,7 @@ from orchestration.lib.skp_gates import skp_deadlines
 from .audit import AUDIT_HOOKS
 from .dbt.assets import dbt_docs, dbt_models
 from .ingest.assets import raw_attendance, raw_roster, raw_siasn
+from .issue.assets import issued_payout
 from .partitions import monthly, yearly
 from .quality.assets import quality_gate
 from .reports.assets import ipasn_report, payout_report
@@ -32,6 +33,10 @@ docs_job = dg.define_asset_job("dbt_docs", selection=dg.AssetSelection.assets(db
 payroll_ingest_job = dg.define_asset_job(
     "payroll_ingest", partitions_def=monthly, selection=dg.AssetSelection.assets(raw_roster, raw_attendance),
     hooks=AUDIT_HOOKS, description="Ingest a month's payroll files (launched by the payroll file sensor).")
+issue_month_job = dg.define_asset_job(
+    "issue_month", partitions_def=monthly, selection=dg.AssetSelection.assets(issued_payout), hooks=AUDIT_HOOKS,
+    description="Issue (lock) a month whose gate passed and whose payout finance has paid: never scheduled; from the "
+                "UI on the month's partition, or `kinerja issue`.")
 ipasn_job = dg.define_asset_job("ipasn_yearly", partitions_def=yearly, selection=dg.AssetSelection.assets(ipasn_report),
                                 hooks=AUDIT_HOOKS, description="The IPASN report of an SKP year.")
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .issued import ensure_issued_layout
 from .landing_files import read_ignored
 from .whole_files import ensure_schema_marker, write_whole
 
@@ -36,6 +37,7 @@ def audit_dir(home: Path) -> Path:
 
 def ensure_audit_layout(home: Path) -> None:
     ensure_schema_marker(audit_dir(home), SCHEMA)
+    ensure_issued_layout(home)
 
 
 @functools.lru_cache(maxsize=1)   # once per process: a hook after every step asks

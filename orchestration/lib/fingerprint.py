@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-FACT_COLUMNS = ("nip, period, opd_kode, basis_amount, productivity_amount, discipline_amount, gross_amount, "
+FACT_COLUMNS = ("nip, period, opd_kode, basis_amount, productivity_amount, discipline_amount, gross_amount, correction_amount, "
                 "deferred_amount, released_amount, payable_amount, reasons")
 
 

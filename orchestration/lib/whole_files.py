@@ -26,11 +26,11 @@ def write_whole_text(text: str, target: Path) -> None:
     scratch.replace(target)
 
 
-def ensure_schema_marker(folder: Path, schema: pa.Schema) -> None:
+def ensure_schema_marker(folder: Path, schema: pa.Schema, name: str = "_schema.parquet") -> None:
     """An empty `_schema.parquet`, so dbt's globs match before any data has landed; rewritten when the table
     gains columns, since dbt reads each table by name across files and the marker is where new columns first
     appear for files written before them."""
     folder.mkdir(parents=True, exist_ok=True)
-    marker = folder / "_schema.parquet"
+    marker = folder / name
     if not marker.exists() or not pq.read_schema(marker).equals(schema, check_metadata=False):
         write_whole(schema.empty_table(), marker)

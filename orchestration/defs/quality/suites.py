@@ -95,8 +95,10 @@ TPP_ENTITLEMENT = Suite(
            roster.nip is not null as is_rostered,
            count(facts.nip) over (partition by coalesce(facts.nip, roster.nip)) as entitlement_rows,
            facts.basis_amount, facts.productivity_amount, facts.discipline_amount, facts.gross_amount,
-           facts.deferred_amount, facts.released_amount, facts.payable_amount,
-           facts.gross_amount - facts.deferred_amount + facts.released_amount as expected_payable,
+           facts.deferred_amount, facts.released_amount, facts.kurang_bayar_amount, facts.lebih_bayar_amount,
+           facts.payable_amount,
+           facts.gross_amount - facts.deferred_amount + facts.released_amount + facts.kurang_bayar_amount
+               - facts.lebih_bayar_amount as expected_payable,
            (facts.evaluation_record_id is null) = list_contains(facts.reasons, 'NO_EVALUATION') as no_evaluation_flagged
     from facts full outer join roster using (nip)
     """, "nip",
@@ -105,7 +107,7 @@ TPP_ENTITLEMENT = Suite(
              gxe.ExpectColumnPairValuesToBeEqual(column_A="payable_amount", column_B="expected_payable"),
              *[gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0)
                for c in ("productivity_amount", "discipline_amount", "gross_amount", "deferred_amount", "released_amount",
-                         "payable_amount")],
+                         "kurang_bayar_amount", "lebih_bayar_amount", "payable_amount")],
              *[gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="basis_amount", column_B=c, or_equal=True)
                for c in ("productivity_amount", "discipline_amount", "gross_amount")],
              gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="gross_amount", column_B="deferred_amount", or_equal=True),
@@ -134,9 +136,12 @@ OPD_TOTALS = Suite(
 
 DEFERRAL_LEDGER = Suite(
     "deferral_ledger", "marts.fct_tpp_deferral_ledger", CRITICAL, """
-    with ledger as (select * from marts.fct_tpp_deferral_ledger where deferred_period <= $period),
+    -- open months only: an issued month keeps its deferral as issued; a change to it is a correction
+    with issued as (select period from staging.stg_issued__months),
+    ledger as (select * from marts.fct_tpp_deferral_ledger
+               where deferred_period <= $period and deferred_period not in (select period from issued)),
     facts as (select nip, period, deferred_amount from marts.fct_tpp_entitlement
-              where period <= $period and deferred_amount > 0)
+              where period <= $period and deferred_amount > 0 and period not in (select period from issued))
     select coalesce(ledger.nip, facts.nip) as nip,
            ledger.deferred_amount as ledger_deferred, coalesce(facts.deferred_amount, 0) as fact_deferred,
            ledger.released_amount + ledger.open_amount as released_plus_open
@@ -207,5 +212,20 @@ OPD_MONTH_CHANGE = Suite(
     """, "opd_kode",
     lambda: [_in("is_within_threshold", [True])])
 
+CORRECTIONS = Suite(
+    "corrections_within_threshold", "marts.fct_tpp_entitlement (corrections of issued months paid this month)", WARNING, """
+    with facts as (select * from marts.fct_tpp_entitlement where period = $period),
+    threshold as (select value, rule_id from rules.rule_quality_threshold
+                  where threshold = 'max_corrections_share' and effective_from <= $period and $period < effective_to)
+    select strftime($period, '%Y-%m') as month,
+           round(100.0 * sum(kurang_bayar_amount + lebih_bayar_amount) / nullif(sum(gross_amount), 0), 2) as corrections_pct,
+           (select value from threshold) as threshold_pct,
+           coalesce(100.0 * sum(kurang_bayar_amount + lebih_bayar_amount) / nullif(sum(gross_amount), 0), 0)
+               <= (select value from threshold) as within_threshold
+    from facts
+    """, "month",
+    lambda: [_in("within_threshold", [True])])
+
 SUITES = [PAYROLL_INPUTS, PAYROLL_QUARANTINE, MONTH_PLAUSIBILITY, EVIDENCE_COMPLETE, PERIODIC_EVALUATIONS,
-          TPP_ENTITLEMENT, OPD_TOTALS, DEFERRAL_LEDGER, ATTENDANCE_NOT_ROSTERED, INCONSISTENT_PREDIKAT, DISTRIBUTION_CURVE, PUBLISHED_FIGURES, OPD_MONTH_CHANGE]
+          TPP_ENTITLEMENT, OPD_TOTALS, DEFERRAL_LEDGER, ATTENDANCE_NOT_ROSTERED, INCONSISTENT_PREDIKAT, DISTRIBUTION_CURVE, PUBLISHED_FIGURES, OPD_MONTH_CHANGE,
+          CORRECTIONS]

@@ -8,9 +8,10 @@ from pathlib import Path
 
 LINE_COLUMNS = ["line_no", "nip", "nama", "jabatan", "golongan", "kelas_jabatan", "basis_amount", "predikat_nama",
                 "productivity_pct", "productivity_amount", "discipline_deduction_pct", "discipline_amount",
-                "gross_amount", "deferred_amount", "released_amount", "payable_amount", "rekening", "reasons"]
+                "gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
+                "corrected_periods", "payable_amount", "rekening", "reasons"]
 TOTAL_COLUMNS = ["basis_amount", "productivity_amount", "discipline_amount", "gross_amount", "deferred_amount",
-                 "released_amount", "payable_amount"]
+                 "released_amount", "kurang_bayar_amount", "lebih_bayar_amount", "payable_amount"]
 
 
 @dataclass

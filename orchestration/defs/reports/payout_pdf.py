@@ -14,18 +14,20 @@ from orchestration.lib.money import thousands
 
 from .payout_data import OpdPayout
 
-HEADERS = ["No", "NIP", "Nama", "Gol", "Kelas", "Predikat", "Bruto", "Ditunda", "Rapel", "Dibayar", "Ket."]
+HEADERS = ["No", "NIP", "Nama", "Gol", "Kelas", "Predikat", "Bruto", "Ditunda", "Rapel", "Kurang byr", "Lebih byr",
+           "Dibayar", "Ket."]
+MONEY = ("gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
+         "payable_amount")
 
 
 def _rows(opd: OpdPayout) -> list[list]:
     rows = [HEADERS]
     for line in opd.lines:
+        corrected = f" {line['corrected_periods']}" if line["corrected_periods"] else ""
         rows.append([line["line_no"], line["nip"], line["nama"], line["golongan"], line["kelas_jabatan"],
-                     line["predikat_nama"] or "-", thousands(line["gross_amount"]), thousands(line["deferred_amount"]),
-                     thousands(line["released_amount"]), thousands(line["payable_amount"]),
-                     (line["reasons"] or "").replace("_", " ").lower()[:40]])
-    rows.append(["", "", "JUMLAH", "", "", "", thousands(opd.total("gross_amount")), thousands(opd.total("deferred_amount")),
-                 thousands(opd.total("released_amount")), thousands(opd.total("payable_amount")), ""])
+                     line["predikat_nama"] or "-", *(thousands(line[c]) for c in MONEY),
+                     ((line["reasons"] or "").replace("_", " ").lower() + corrected)[:40]])
+    rows.append(["", "", "JUMLAH", "", "", "", *(thousands(opd.total(c)) for c in MONEY), ""])
     return rows
 
 
@@ -36,12 +38,12 @@ def write_opd_pdf(period: dt.date, opd: OpdPayout, path: Path) -> Path:
     doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), invariant=1, pageCompression=0, leftMargin=12 * mm, rightMargin=12 * mm,
                             topMargin=12 * mm, bottomMargin=12 * mm, title=f"TPP {period:%Y-%m} {opd.opd_kode}",
                             author="kinerja-tpp", creator="kinerja-tpp")
-    table = Table(_rows(opd), repeatRows=1, colWidths=[10 * mm, 40 * mm, 45 * mm, 13 * mm, 12 * mm, 30 * mm,
-                                                        24 * mm, 22 * mm, 22 * mm, 24 * mm, 30 * mm])
+    table = Table(_rows(opd), repeatRows=1, colWidths=[8 * mm, 30 * mm, 38 * mm, 10 * mm, 10 * mm, 22 * mm, 22 * mm,
+                                                        20 * mm, 20 * mm, 20 * mm, 20 * mm, 22 * mm, 30 * mm])
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), "Helvetica", 7), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7),
         ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 7), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("ALIGN", (6, 1), (9, -1), "RIGHT"),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("ALIGN", (6, 1), (11, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     signature = Table([["Mengetahui,", "", f"Bontang, ..... {period:%m/%Y}"],
                        ["Kepala OPD", "", "Bendahara Pengeluaran"], ["", "", ""], ["", "", ""], ["", "", ""],

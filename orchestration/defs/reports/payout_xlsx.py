@@ -16,10 +16,15 @@ SHEET_COLUMNS = [  # (header, key, width, kind)
     ("Produktivitas (Rp)", "productivity_amount", 14, "rp"), ("Potongan disiplin %", "discipline_deduction_pct", 9, "pct"),
     ("Disiplin (Rp)", "discipline_amount", 14, "rp"), ("Bruto (Rp)", "gross_amount", 14, "rp"),
     ("Ditunda (Rp)", "deferred_amount", 14, "rp"), ("Rapel (Rp)", "released_amount", 14, "rp"),
+    ("Koreksi kurang bayar (Rp)", "kurang_bayar_amount", 14, "rp"),
+    ("Koreksi lebih bayar (Rp)", "lebih_bayar_amount", 14, "rp"), ("Koreksi bulan", "corrected_periods", 12, "text"),
     ("Dibayar (Rp)", "payable_amount", 15, "rp"), ("Keterangan", "reasons", 28, "text"),
 ]
 SUMMARY_COLUMNS = [("Kode", 8), ("OPD", 50), ("Pegawai", 9), ("Bruto (Rp)", 16), ("Ditunda (Rp)", 15),
-                   ("Rapel (Rp)", 15), ("Dibayar (Rp)", 16)]
+                   ("Rapel (Rp)", 15), ("Koreksi kurang bayar (Rp)", 15), ("Koreksi lebih bayar (Rp)", 15),
+                   ("Dibayar (Rp)", 16)]
+SUMMARY_TOTALS = ("gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
+                  "payable_amount")
 
 
 def sheet_name(opd_kode: str, opd_nama: str) -> str:
@@ -48,12 +53,12 @@ def write_payout_xlsx(month: MonthPayout, path: Path) -> Path:
     row = 3
     for opd in month.opds:
         summary.write_row(row, 0, [opd.opd_kode, opd.opd_nama, len(opd.lines)])
-        for c, col in enumerate(("gross_amount", "deferred_amount", "released_amount", "payable_amount"), start=3):
+        for c, col in enumerate(SUMMARY_TOTALS, start=3):
             summary.write_number(row, c, opd.total(col), rp)
         row += 1
     summary.write(row, 1, "Jumlah kota", bold)
     summary.write_number(row, 2, month.people, rp_bold)
-    for c, col in enumerate(("gross_amount", "deferred_amount", "released_amount", "payable_amount"), start=3):
+    for c, col in enumerate(SUMMARY_TOTALS, start=3):
         summary.write_number(row, c, month.total(col), rp_bold)
     summary.freeze_panes(3, 0)
 

@@ -1,0 +1,2 @@
+-- The payout lines of each issued month, as issued.
+select * from {{ source('issued', 'lines') }}
