@@ -8,6 +8,8 @@ DEMO_LANDING ?= .demo/landing
 DEMO_HOME ?= .demo/home
 FROM ?= 2025-01
 TO ?= 2025-06
+ISSUE ?= 2025-04
+CORRECT_IN ?= 2025-05
 SCALE ?= default
 THROUGH ?=
 export KINERJA_HOME ?= $(CURDIR)/$(DEMO_HOME)
@@ -26,9 +28,15 @@ install: $(STAMP)
 manifest: install
 	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir . --project-dir .
 
+# The demo pays January to April, issues April (finance has paid it), then payroll re-delivers April's roster
+# corrected: May and June pay the kurang bayar and recover the lebih bayar (`kinerja diff --month 2025-04`).
 demo: install manifest
 	$(BIN)/kinerja generate --landing $(DEMO_LANDING)
-	$(BIN)/kinerja run --landing $(DEMO_LANDING) --home $(DEMO_HOME) --from $(FROM) --to $(TO)
+	$(BIN)/kinerja run --landing $(DEMO_LANDING) --home $(DEMO_HOME) --from $(FROM) --to $(ISSUE)
+	test -f $(DEMO_HOME)/audit/issued/$(ISSUE)/months.parquet || $(BIN)/kinerja issue --home $(DEMO_HOME) --month $(ISSUE)
+	$(BIN)/kinerja generate --landing $(DEMO_LANDING) --corrected-delivery $(ISSUE)
+	$(BIN)/kinerja run --landing $(DEMO_LANDING) --home $(DEMO_HOME) --from $(CORRECT_IN) --to $(TO)
+	$(BIN)/kinerja diff --home $(DEMO_HOME) --month $(ISSUE)
 
 test: install manifest
 	$(BIN)/python -m pytest -q

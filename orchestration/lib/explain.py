@@ -86,7 +86,12 @@ def explain_line(con, nip: str, period: dt.date) -> dict:
         "discipline": {"deduction_pct": f["discipline_deduction_pct"], "amount": f["discipline_amount"]},
         "skp_gate": _rule(con, "rule_skp_gate", f["skp_gate_rule_id"]),
         "ledger": ledger,
-        "figures": {k: f[k] for k in ("gross_amount", "deferred_amount", "released_amount", "payable_amount")},
+        "figures": {k: f[k] for k in ("gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount",
+                                      "lebih_bayar_amount", "payable_amount")},
+        "corrections": _rows(con, """select corrected_period, kind, status, amount, difference_amount, reasons,
+                                            offset_rule_id from marts.fct_tpp_correction
+                                     where nip = ? and paid_in_period = ? order by corrected_period""", [nip, period]),
+        "offset_rule": _rule(con, "rule_correction_offset", f["offset_rule_id"]),
         "reasons": f["reasons"],
     }
 
@@ -148,8 +153,15 @@ def render_text(e: dict) -> str:
             out.append(f"   Released {rupiah(entry['released_amount'])} deferred in {str(entry['deferred_period'])[:7]}: annual "
                        f"SKP {entry['skp_year']} record {entry['skp_record_id']} first fetched {entry['skp_first_seen_at']} "
                        f"({entry['skp_source_file']}:{entry['skp_source_line']})")
+    for c in e["corrections"]:   # corrections of issued months this line pays (DOMAIN.md section 8)
+        out.append(f"   Correction of issued {str(c['corrected_period'])[:7]}: {c['kind'].lower().replace('_', ' ')} "
+                   f"{rupiah(abs(c['amount']))} of a difference of {rupiah(c['difference_amount'])} "
+                   f"({', '.join(c['reasons'])}; `kinerja diff --month {str(c['corrected_period'])[:7]}`)"
+                   + (f", limited to {e['offset_rule']['pct']}% of the month's payable {_cite(e['offset_rule'])}"
+                      if c["offset_rule_id"] and e["offset_rule"] else ""))
     out.append(f"10. Payable = gross {rupiah(f['gross_amount'])} - deferred {rupiah(f['deferred_amount'])} + released "
-               f"{rupiah(f['released_amount'])} = {rupiah(f['payable_amount'])}")
+               f"{rupiah(f['released_amount'])} + kurang bayar {rupiah(f['kurang_bayar_amount'])} - lebih bayar "
+               f"{rupiah(f['lebih_bayar_amount'])} = {rupiah(f['payable_amount'])}")
     out.append(f"    Reasons: {', '.join(e['reasons']) or 'none'}")
     return "\n".join(out)
 

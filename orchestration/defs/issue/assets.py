@@ -36,8 +36,8 @@ def issued_payout(context: dg.AssetExecutionContext, paths: KinerjaPaths):
         if f"payout_{month}.csv" not in files:
             raise dg.Failure(f"{month} has no payout files in {reports_dir}: run the month (its payout) before issuing it")
         period = parse_month(month)
-        lines = con.sql(f"select * from marts.fct_tpp_entitlement where period = date '{period}' order by nip").to_arrow_table()
-        corrections = con.sql(f"select * from marts.fct_tpp_correction where paid_in_period = date '{period}' "
+        lines = con.cursor().sql(f"select * from marts.fct_tpp_entitlement where period = date '{period}' order by nip").to_arrow_table()
+        corrections = con.cursor().sql(f"select * from marts.fct_tpp_correction where paid_in_period = date '{period}' "
                               "and status = 'DUE' order by nip, corrected_period").to_arrow_table()
         totals = con.execute("select count(*), sum(gross_amount), sum(deferred_amount), sum(released_amount), "
                              "sum(correction_amount), sum(payable_amount) from marts.fct_tpp_entitlement where period = ?",
