@@ -100,6 +100,32 @@ def issue(home: Path = typer.Option(..., exists=True, file_okay=False),
     raise typer.Exit(0 if issue_month(home.resolve(), month, echo=typer.echo) else 1)
 
 
+@app.command("write-off")
+def write_off(home: Path = typer.Option(..., exists=True, file_okay=False), nip: str = typer.Option(...),
+              month: str = typer.Option(..., help="the issued month whose lebih bayar is written off", callback=_month),
+              decision: str = typer.Option(..., help="the decision that writes it off, e.g. the TGR decree number"),
+              amount: int = typer.Option(0, help="rupiah to write off (default: all that is still OPEN)")):
+    """Record a decision that a lebih bayar still OPEN is not recovered by offset (e.g. TGR, PP 38/2016). The next
+    build shows it as WRITTEN_OFF in marts.fct_tpp_correction; later months no longer offset it."""
+    import duckdb
+    from orchestration.lib.issued import record_write_off
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        still_open = -(con.execute("select coalesce(sum(amount), 0) from marts.fct_tpp_correction where nip = ? "
+                                   "and corrected_period = ? and kind = 'LEBIH_BAYAR' and status = 'OPEN'",
+                                   [nip, parse_month(month)]).fetchone()[0])
+    finally:
+        con.close()
+    chosen = amount or still_open
+    if still_open <= 0 or not 0 < chosen <= still_open:
+        typer.echo(f"no lebih bayar of Rp {chosen:,} is open for that NIP and {month} (open: Rp {still_open:,}; "
+                   f"see `kinerja diff --month {month}`)", err=True)
+        raise typer.Exit(1)
+    folder = record_write_off(home, nip, month, chosen, decision)
+    typer.echo(f"written off Rp {chosen:,} of the {month} lebih bayar ({decision}); recorded in {folder}; "
+               f"the next run shows it")
+
+
 @app.command()
 def diff(home: Path = typer.Option(..., exists=True, file_okay=False),
          month: str = typer.Option(..., help="an issued month, YYYY-MM", callback=_month)):

@@ -196,3 +196,20 @@ def test_a_correction_paid_in_an_issued_month_is_not_paid_again(lifecycle):
     statuses = dict(query(home, "select status, count(*) from marts.fct_tpp_correction where nip = ? group by status",
                           [lowered]))
     assert statuses == {"PAID": 1, "DUE": 1}
+
+
+def test_a_recorded_write_off_closes_what_offsets_cannot_recover(lifecycle):
+    home, landing, nip = lifecycle["home"], lifecycle["landing"], lifecycle["chosen"][REMOVED]
+    still_open = -query(home, "select coalesce(sum(amount), 0) from marts.fct_tpp_correction where nip = ? "
+                              "and status = 'OPEN'", [nip])[0][0]
+    assert still_open > 0
+    too_much = kinerja("write-off", "--home", str(home), "--nip", nip, "--month", "2025-04", "--decision", "SK TGR 1/2025",
+                       "--amount", str(still_open + 1))
+    assert too_much.returncode == 1 and "open: Rp" in too_much.stderr
+    done = kinerja("write-off", "--home", str(home), "--nip", nip, "--month", "2025-04", "--decision", "SK TGR 1/2025")
+    assert done.returncode == 0, done.stdout + done.stderr
+    run = kinerja("run", "--landing", str(landing), "--home", str(home), "--from", "2025-06", "--to", "2025-06", "--no-docs")
+    assert run.returncode == 0, run.stdout + run.stderr
+    rows = dict(query(home, "select status, sum(amount) from marts.fct_tpp_correction where nip = ? group by status", [nip]))
+    assert rows.get("WRITTEN_OFF") == -still_open and "OPEN" not in rows
+    assert sum(rows.values()) == -lifecycle["issued_lines"][nip]["payable_amount"]

@@ -5,7 +5,8 @@
 --   lebih bayar (recomputed < issued): recovered by offset, each month at most rule_correction_offset's share of
 --   that month's payable (so never below 0), the oldest corrected month first; the rest stays OPEN.
 -- One row per person, corrected month and month paid in (status PAID: an issued month paid it; DUE: the open
--- month's payout pays it; OPEN: nothing pays it yet). For each person and corrected month,
+-- month's payout pays it; OPEN: nothing pays it yet; WRITTEN_OFF: a recorded decision, `kinerja write-off`, not
+-- to recover it by offset). For each person and corrected month,
 -- sum(amount) = recomputed payable - issued payable (the month's own entitlement, without what it paid of
 -- earlier corrections).
 with issued_months as (
@@ -93,14 +94,24 @@ paid as (   -- what issued months already paid of each correction
     select * from {{ ref('stg_issued__corrections') }}
 ),
 
+written_off as (   -- recorded decisions not to recover (part of) a lebih bayar by offset
+    select nip, corrected_period, sum(amount) as amount, string_agg(decision, '; ' order by recorded_at) as decisions
+    from {{ ref('stg_issued__write_offs') }}
+    group by nip, corrected_period
+),
+
 balances as (
     select
         coalesce(differences.nip, settled.nip) as nip,
         coalesce(differences.corrected_period, settled.corrected_period) as corrected_period,
-        coalesce(differences.difference_amount, 0) - coalesce(settled.amount, 0) as outstanding
+        coalesce(differences.difference_amount, 0) - coalesce(settled.amount, 0)
+            + coalesce(written_off.amount, 0) as outstanding
     from differences
     full outer join (select nip, corrected_period, sum(amount) as amount from paid group by all) as settled
         on settled.nip = differences.nip and settled.corrected_period = differences.corrected_period
+    left join written_off
+        on written_off.nip = coalesce(differences.nip, settled.nip)
+        and written_off.corrected_period = coalesce(differences.corrected_period, settled.corrected_period)
 ),
 
 open_lines as (   -- the open months after the last issued one, where the person is on the roster
@@ -198,8 +209,15 @@ rows_lebih_open as (
     having lebih.need > coalesce(sum(offsets.recovered), 0)
 ),
 
+rows_written_off as (
+    select nip, corrected_period, cast(null as date) as paid_in_period, -amount as amount, 'LEBIH_BAYAR' as kind,
+           'WRITTEN_OFF' as status, null as offset_rule_id
+    from written_off
+),
+
 ledger as (
     select * from rows_paid
+    union all select * from rows_written_off
     union all select * from rows_kurang
     union all select * from rows_offset
     union all select * from rows_lebih_open

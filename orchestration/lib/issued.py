@@ -52,7 +52,12 @@ MONTH_SCHEMA = pa.schema([
     ("lines", pa.int64()), ("gross_amount", pa.int64()), ("deferred_amount", pa.int64()),
     ("released_amount", pa.int64()), ("correction_amount", pa.int64()), ("payable_amount", pa.int64()),
     ("facts_fingerprint", pa.string()), ("files", pa.string())])
-TABLES = {"lines": LINE_SCHEMA, "corrections": CORRECTION_SCHEMA, "months": MONTH_SCHEMA}
+# A recorded decision (e.g. TGR, PP 38/2016) that a lebih bayar still open will not be recovered by offset.
+WRITE_OFF_SCHEMA = pa.schema([
+    ("nip", pa.string()), ("corrected_period", pa.date32()), ("amount", pa.int64()), ("decision", pa.string()),
+    ("recorded_at", TZ)])
+TABLES = {"lines": LINE_SCHEMA, "corrections": CORRECTION_SCHEMA, "months": MONTH_SCHEMA,
+          "write_offs": WRITE_OFF_SCHEMA}
 MARKER = "_schema"   # audit/issued/_schema/<table>.parquet: dbt's globs match before the first issue
 
 
@@ -153,3 +158,15 @@ def restore_issued_files(home: Path, month: str, reports_dir: Path) -> list[str]
         (reports_dir / rel).unlink()
         restored.append(f"{rel} (removed: not issued)")
     return restored
+
+
+def record_write_off(home: Path, nip: str, month: str, amount: int, decision: str) -> Path:
+    """One decision, its own file (never rewritten): audit/issued/write-off-<hash>/write_offs.parquet."""
+    from .whole_files import write_whole
+    row = {"nip": nip, "corrected_period": dt.date.fromisoformat(f"{month}-01"), "amount": amount,
+           "decision": decision, "recorded_at": dt.datetime.now(dt.timezone.utc)}
+    key = hashlib.sha256(json.dumps({**row, "recorded_at": str(row["recorded_at"])}, default=str).encode()).hexdigest()[:12]
+    folder = issued_root(home) / f"write-off-{key}"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_whole(pa.Table.from_pylist([row], schema=WRITE_OFF_SCHEMA), folder / "write_offs.parquet")
+    return folder

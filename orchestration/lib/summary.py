@@ -52,6 +52,8 @@ MONTHLY_SQL = """
            count(*) filter (where deferred_amount > 0),
            sum(released_amount),
            count(*) filter (where released_amount > 0),
+           sum(kurang_bayar_amount - lebih_bayar_amount),
+           count(*) filter (where correction_amount <> 0),
            sum(payable_amount),
            count(*) filter (where list_contains(reasons, 'PREDIKAT_INCONSISTENT'))
     from marts.fct_tpp_entitlement
@@ -63,7 +65,8 @@ def print_monthly_figures(con, months: list[dt.date], echo: Callable[[str], None
     rows = con.execute(MONTHLY_SQL, [months[0], months[-1]]).fetchall()
     echo("TPP per month (Rp; people paid = payable > 0):")
     echo(f"  {'month':<8} {'people':>6} {'paid':>6} {'gross':>16} {'deferred':>14} {'(n)':>4} "
-         f"{'released':>14} {'(n)':>4} {'payable':>16} {'inconsistent':>12}")
-    for m, rostered, paid, gross, deferred, n_def, released, n_rel, payable, inconsistent in rows:
+         f"{'released':>14} {'(n)':>4} {'corrections':>12} {'(n)':>4} {'payable':>16} {'inconsistent':>12}")
+    for m, rostered, paid, gross, deferred, n_def, released, n_rel, corr, n_corr, payable, inconsistent in rows:
         echo(f"  {m:<8} {rostered:>6} {paid:>6} {thousands(gross):>16} {thousands(deferred):>14} {n_def:>4} "
-             f"{thousands(released):>14} {n_rel:>4} {thousands(payable):>16} {inconsistent:>12}")
+             f"{thousands(released):>14} {n_rel:>4} {thousands(corr):>12} {n_corr:>4} {thousands(payable):>16} "
+             f"{inconsistent:>12}")
