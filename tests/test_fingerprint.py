@@ -16,11 +16,12 @@ def con():
     con.execute("create schema marts")
     con.execute("""create table marts.fct_tpp_entitlement (nip varchar, period date, opd_kode varchar,
         basis_amount bigint, productivity_amount bigint, discipline_amount bigint, gross_amount bigint,
-        deferred_amount bigint, released_amount bigint, payable_amount bigint, reasons varchar[])""")
+        deferred_amount bigint, released_amount bigint, correction_amount bigint, payable_amount bigint,
+        reasons varchar[])""")
     con.execute("""insert into marts.fct_tpp_entitlement values
-        ('198001012005011001', '2025-04-01', '1.01', 1000000, 600000, 400000, 1000000, 0, 0, 1000000, []),
-        ('198001012005011002', '2025-04-01', '1.01', 1000000, 480000, 400000, 880000, 880000, 0, 0, ['SKP_ARREARS']),
-        ('198001012005011001', '2025-05-01', '1.01', 1000000, 600000, 400000, 1000000, 0, 0, 1000000, [])""")
+        ('198001012005011001', '2025-04-01', '1.01', 1000000, 600000, 400000, 1000000, 0, 0, 0, 1000000, []),
+        ('198001012005011002', '2025-04-01', '1.01', 1000000, 480000, 400000, 880000, 880000, 0, 0, 0, ['SKP_ARREARS']),
+        ('198001012005011001', '2025-05-01', '1.01', 1000000, 600000, 400000, 1000000, 0, 0, -50000, 950000, [])""")
     yield con
     con.close()
 
@@ -35,6 +36,7 @@ def test_the_same_facts_give_the_same_fingerprint_whatever_the_row_order(con):
 
 @pytest.mark.parametrize("change", [
     "update marts.fct_tpp_entitlement set payable_amount = payable_amount + 1 where nip like '%1' and period = '2025-04-01'",
+    "update marts.fct_tpp_entitlement set correction_amount = 1 where nip like '%1' and period = '2025-04-01'",
     "update marts.fct_tpp_entitlement set reasons = [] where nip like '%2'",
     "delete from marts.fct_tpp_entitlement where nip like '%2'",
     "insert into marts.fct_tpp_entitlement select * from marts.fct_tpp_entitlement where nip like '%2'",

@@ -22,19 +22,21 @@ APRIL = dt.date(2025, 4, 1)
 def test_xlsx_totals_equal_mart_totals_and_one_sheet_per_opd(small_home):
     wb = openpyxl.load_workbook(small_home / "reports" / "2025-04" / "payout_2025-04.xlsx", read_only=True)
     opds = query(small_home, """select opd_kode, count(*), sum(gross_amount), sum(deferred_amount),
-                                       sum(released_amount), sum(payable_amount)
+                                       sum(released_amount), sum(kurang_bayar_amount), sum(lebih_bayar_amount),
+                                       sum(payable_amount)
                                 from marts.fct_tpp_entitlement where period = '2025-04-01' group by 1 order by 1""")
     assert len(wb.sheetnames) == 2 + len(opds)               # Ringkasan, one per OPD, Catatan
     summary = [r for r in wb["Ringkasan"].iter_rows(min_row=4, values_only=True) if r[0]]
-    assert [(r[0], r[2], r[3], r[4], r[5], r[6]) for r in summary] == [tuple(o) for o in opds]
+    assert [(r[0], *r[2:9]) for r in summary] == [tuple(o) for o in opds]
     city = next(r for r in wb["Ringkasan"].iter_rows(values_only=True) if r[1] == "Jumlah kota")
-    assert city[2:7] == tuple(sum(o[i] for o in opds) for i in range(1, 6))
-    for (kode, people, gross, deferred, released, payable), name in zip(opds, wb.sheetnames[1:-1]):
+    assert city[2:9] == tuple(sum(o[i] for o in opds) for i in range(1, 8))
+    for (kode, people, gross, deferred, released, kurang, lebih, payable), name in zip(opds, wb.sheetnames[1:-1]):
         assert name.startswith(kode)
         rows = list(wb[name].iter_rows(min_row=4, values_only=True))
         total = rows[-1]
         assert total[2] == "Jumlah" and len(rows) - 1 == people
-        assert (total[13], total[14], total[15], total[16]) == (gross, deferred, released, payable)
+        assert (total[13], total[14], total[15], total[16], total[17], total[19]) == \
+            (gross, deferred, released, kurang, lebih, payable)
 
 
 def test_rerunning_a_month_gives_byte_identical_files(small_home, tmp_path):

@@ -24,6 +24,7 @@ RULE_KEYS = {
     "rule_published_figures": ["figure"],
     "rule_ipasn_points": ["predikat_code"],
     "rule_ipasn_weight": ["dimension"],
+    "rule_correction_offset": ["policy"],
 }
 
 

@@ -6,7 +6,8 @@
 --   that month's payable (so never below 0), the oldest corrected month first; the rest stays OPEN.
 -- One row per person, corrected month and month paid in (status PAID: an issued month paid it; DUE: the open
 -- month's payout pays it; OPEN: nothing pays it yet; WRITTEN_OFF: a recorded decision, `kinerja write-off`, not
--- to recover it by offset). For each person and corrected month,
+-- to recover it by offset; IN_DEFERRAL: only the deferred amount changed, and the deferral's release in
+-- fct_tpp_deferral_ledger pays it as recomputed). For each person and corrected month,
 -- sum(amount) = recomputed payable - issued payable (the month's own entitlement, without what it paid of
 -- earlier corrections).
 with issued_months as (
@@ -215,8 +216,16 @@ rows_written_off as (
     from written_off
 ),
 
+rows_in_deferral as (   -- a deferred month corrected: the deferral's release pays the corrected amount
+    select nip, corrected_period, cast(null as date) as paid_in_period, 0 as amount, 'DEFERRAL_CORRECTED' as kind,
+           'IN_DEFERRAL' as status, null as offset_rule_id
+    from differences
+    where deferred_diff <> 0 and difference_amount = 0
+),
+
 ledger as (
     select * from rows_paid
+    union all select * from rows_in_deferral
     union all select * from rows_written_off
     union all select * from rows_kurang
     union all select * from rows_offset

@@ -15,7 +15,7 @@ def corrected_roster(text: str) -> tuple[str, dict[str, str]]:
     fields = list(rows[0].keys())
     candidates = sorted((r for r in rows if r["kedudukan"] == "AKTIF" and r["jenis_pegawai"] == "PNS"
                          and 8 <= int(r["kelas_jabatan"]) <= 12), key=lambda r: r["nip"])
-    chosen = {RAISED: candidates[0]["nip"], LOWERED: candidates[1]["nip"], REMOVED: candidates[2]["nip"]}
+    chosen = {RAISED: candidates[-1]["nip"], LOWERED: candidates[1]["nip"], REMOVED: candidates[2]["nip"]}
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()

@@ -36,6 +36,10 @@ def render_diff(con, home: Path, month: str) -> str:
                 a, b = _text(r[was]), _text(r[now])
                 if a != b:
                     out.append(f"      {label}: {a} -> {b}")
+        if r["status"] == "IN_DEFERRAL":
+            out.append(f"      deferred amount {r['deferred_diff']:+,}: paid when the deferral is released "
+                       f"(marts.fct_tpp_deferral_ledger pays the recomputed amount), not as a correction")
+            continue
         paid_in = r["paid_in_period"]
         where = f"in {paid_in:%Y-%m}" if paid_in is not None else "not yet (no later month pays it)"
         out.append(f"      {r['kind'].lower().replace('_', ' ')} {rupiah(abs(r['amount']))} {r['status']} {where}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .issued import is_issued, issued_record
+
 WITHDRAWN = "withdrawn"   # the folder defs/reports/withdraw.py moves them to
 
 
@@ -24,5 +26,9 @@ def payout_status(home: Path) -> list[str]:
         gate = {True: "gate passed", False: "gate FAILED", None: "no gate verdict"}[verdict]
         state = f"{len(current)} current" if current and verdict else "none current"
         moved = f"; withdrawn by run(s) {', '.join(w[:8] for w in withdrawn)} -> {folder / WITHDRAWN}" if withdrawn else ""
+        if is_issued(home, month):   # locked: the files are the issued ones (a run puts back any that differ)
+            record = issued_record(home, month)
+            gate, state = f"ISSUED by run {record['issued_by_run'][:8]} (payable Rp {record['payable_amount']:,})", \
+                f"{len(current)} as issued"
         out.append(f"  {month}: {gate}, {state} ({', '.join(current) or '-'}){moved}")
     return out
