@@ -100,9 +100,10 @@ def test_bench_floor_copies_the_months_marts_rows_and_leaves_no_scratch(small_ho
     april = dt.date(2025, 4, 1)
     seconds, rows = copy_marts_month(home, april)
     by_month = ["fct_tpp_entitlement", "rpt_tpp_payout", "fct_performance_rating", "rpt_distribution_curve",
-                "rpt_opd_month_change", "rpt_month_plausibility"]   # fct_evidence_issue: no rows in a clean city
+                "rpt_opd_month_change", "rpt_month_plausibility", "rpt_payout_signatory"]
+    # fct_evidence_issue: no rows in a clean city; fct_tpp_correction: none before a month is issued
     whole = ["dim_employee", "dim_opd", "fct_skp_arrears", "fct_tpp_deferral_ledger", "rpt_ipasn_opd",
-             "rpt_ipasn_person", "rpt_published_reconciliation"]
+             "rpt_ipasn_person", "rpt_published_reconciliation", "fct_tpp_correction"]
     april_rows = [query(home, f"select count(*) from marts.{t} where period = ?", [april])[0][0] for t in by_month]
     other_rows = [query(home, f"select count(*) from marts.{t} where period <> ?", [april])[0][0] for t in by_month]
     whole_rows = [query(home, f"select count(*) from marts.{t}")[0][0] for t in whole]

@@ -188,7 +188,8 @@ def test_harmless_input_changes_nothing(clean, baseline, tmp_path):
     assert (withdrawn / "payout_2025-04_bank.csv").exists()
     assert (home / "reports" / "2025-03" / "payout_2025-03_bank.csv").exists()
     listed = subprocess.run([KINERJA, "runs", "--home", str(home)], capture_output=True, text=True).stdout
-    assert "  2025-03: gate passed, 2 current (payout_2025-03.csv, payout_2025-03_bank.csv)" in listed
+    assert "  2025-03: gate passed, 3 current (payout_2025-03.csv, payout_2025-03_bank.csv, payout_2025-03_bank_control.csv)" \
+        in listed
     assert f"  2025-04: gate FAILED, none current (-); withdrawn by run(s) {withdrawn.name[:8]}" in listed
 
 

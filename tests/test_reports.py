@@ -19,24 +19,83 @@ KINERJA = str(Path(sys.executable).parent / "kinerja")
 APRIL = dt.date(2025, 4, 1)
 
 
-def test_xlsx_totals_equal_mart_totals_and_one_sheet_per_opd(small_home):
-    wb = openpyxl.load_workbook(small_home / "reports" / "2025-04" / "payout_2025-04.xlsx", read_only=True)
+def _total_row(ws) -> tuple:
+    return next(r for r in ws.iter_rows(min_row=4, values_only=True) if r[2] == "Jumlah" or r[1] == "Jumlah kota")
+
+
+def test_xlsx_totals_are_formulas_whose_cached_values_equal_the_mart_and_one_sheet_per_opd(small_home):
+    path = small_home / "reports" / "2025-04" / "payout_2025-04.xlsx"
+    values, formulas = openpyxl.load_workbook(path, data_only=True), openpyxl.load_workbook(path)
     opds = query(small_home, """select opd_kode, count(*), sum(gross_amount), sum(deferred_amount),
                                        sum(released_amount), sum(kurang_bayar_amount), sum(lebih_bayar_amount),
                                        sum(payable_amount)
                                 from marts.fct_tpp_entitlement where period = '2025-04-01' group by 1 order by 1""")
-    assert len(wb.sheetnames) == 2 + len(opds)               # Ringkasan, one per OPD, Catatan
-    summary = [r for r in wb["Ringkasan"].iter_rows(min_row=4, values_only=True) if r[0]]
+    assert len(values.sheetnames) == 2 + len(opds)               # Ringkasan, one per OPD, Catatan
+    summary = [r for r in values["Ringkasan"].iter_rows(min_row=4, values_only=True) if r[0]]
     assert [(r[0], *r[2:9]) for r in summary] == [tuple(o) for o in opds]
-    city = next(r for r in wb["Ringkasan"].iter_rows(values_only=True) if r[1] == "Jumlah kota")
+    city = _total_row(values["Ringkasan"])
     assert city[2:9] == tuple(sum(o[i] for o in opds) for i in range(1, 8))
-    for (kode, people, gross, deferred, released, kurang, lebih, payable), name in zip(opds, wb.sheetnames[1:-1]):
+    city_formulas = _total_row(formulas["Ringkasan"])
+    assert all(str(f).startswith("=SUM(") for f in city_formulas[2:9])
+    money = ("Bruto (Rp)", "Ditunda (Rp)", "Rapel (Rp)", "Koreksi kurang bayar (Rp)", "Koreksi lebih bayar (Rp)",
+             "Dibayar (Rp)")
+    for (kode, people, *amounts), name in zip(opds, values.sheetnames[1:-1]):
         assert name.startswith(kode)
-        rows = list(wb[name].iter_rows(min_row=4, values_only=True))
-        total = rows[-1]
-        assert total[2] == "Jumlah" and len(rows) - 1 == people
-        assert (total[13], total[14], total[15], total[16], total[17], total[19]) == \
-            (gross, deferred, released, kurang, lebih, payable)
+        header = next(values[name].iter_rows(min_row=3, max_row=3, values_only=True))
+        at = [header.index(h) for h in money]
+        total = _total_row(values[name])
+        assert tuple(total[i] for i in at) == tuple(amounts)
+        column = openpyxl.utils.get_column_letter(at[-1] + 1)
+        assert str(_total_row(formulas[name])[at[-1]]) == f"=SUM({column}4:{column}{3 + people})"   # every line, no more
+
+
+def test_every_sheet_prints_a4_landscape_one_page_wide_with_titles_and_page_numbers(small_home):
+    wb = openpyxl.load_workbook(small_home / "reports" / "2025-04" / "payout_2025-04.xlsx")
+    signatories = {(r[0], r[1]): r[2] for r in query(small_home, "select opd_kode, role, nama from rules.rule_signatory")}
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9, ws.title
+        # one page wide (OOXML's default width 1 is left out of the file), as many pages long as needed
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1 \
+            and ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.print_title_rows == "$1:$3", ws.title
+        assert "Halaman &P dari &N" in ws.oddFooter.center.text, ws.title
+        if ws.title == "Catatan":
+            continue
+        texts = {c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)}
+        kode = "KOTA" if ws.title == "Ringkasan" else ws.title.split()[0]
+        roles = ("MENGETAHUI", "DISUSUN") if kode == "KOTA" else ("KEPALA_OPD", "BENDAHARA")
+        assert all(signatories[(kode, role)] in texts for role in roles), ws.title
+        assert any(t.startswith("Bontang, ") and t.endswith(" Mei 2025") for t in texts), ws.title
+
+
+def test_each_pdf_ends_with_its_totals_and_both_signatories_and_numbers_its_pages(small_home):
+    import pypdf
+    signatories = {(r[0], r[1]): r[2] for r in query(small_home, "select opd_kode, role, nama from rules.rule_signatory")}
+    people = dict(query(small_home, "select opd_kode, count(*) from marts.fct_tpp_entitlement "
+                                    "where period = '2025-04-01' group by 1"))
+    pdfs = sorted((small_home / "reports" / "2025-04" / "pdf").glob("*.pdf"))
+    assert len(pdfs) == len(people)
+    for path in pdfs:
+        kode = path.stem.rsplit("_", 1)[1]
+        reader = pypdf.PdfReader(path)
+        pages = [p.extract_text() for p in reader.pages]
+        assert "JUMLAH" in pages[-1] and "JUMLAH" not in "".join(pages[:-1]), path.name
+        assert signatories[(kode, "KEPALA_OPD")] in pages[-1] and signatories[(kode, "BENDAHARA")] in pages[-1]
+        assert all(f"Halaman {i} dari {len(pages)}" in text for i, text in enumerate(pages, start=1)), path.name
+        # about 30 lines a page; the signature block takes about 12 lines' height with the last rows and the totals
+        assert len(pages) <= 1 + (people[kode] + 12) // 30, path.name
+
+
+def test_the_bank_file_transfers_only_amounts_and_its_control_total_is_the_payable(small_home):
+    folder = small_home / "reports" / "2025-04"
+    bank = list(csv.DictReader(io.StringIO((folder / "payout_2025-04_bank.csv").read_text())))
+    assert bank and all(int(r["payable_amount"]) > 0 for r in bank)
+    control = next(csv.DictReader(io.StringIO((folder / "payout_2025-04_bank_control.csv").read_text())))
+    paid, lines = query(small_home, "select sum(payable_amount), count(*) filter (where payable_amount > 0) "
+                                    "from marts.fct_tpp_entitlement where period = '2025-04-01'")[0]
+    assert (int(control["total_amount"]), int(control["lines"])) == (paid, lines) == \
+        (sum(int(r["payable_amount"]) for r in bank), len(bank))
+    assert control["period"] == "2025-04"
 
 
 def test_rerunning_a_month_gives_byte_identical_files(small_home, tmp_path):
@@ -60,8 +119,9 @@ def test_csv_only_documents_write_the_same_two_csvs(small_home, tmp_path):
             write_payout_files(con, APRIL, tmp_path, None, documents="pdf")
     finally:
         con.close()
-    assert sorted(p.name for p in files) == ["payout_2025-04.csv", "payout_2025-04_bank.csv"]
-    assert sorted(p.name for p in tmp_path.rglob("*")) == ["payout_2025-04.csv", "payout_2025-04_bank.csv"]
+    names = ["payout_2025-04.csv", "payout_2025-04_bank.csv", "payout_2025-04_bank_control.csv"]
+    assert sorted(p.name for p in files) == names
+    assert sorted(p.name for p in tmp_path.rglob("*")) == names
     for path in files:
         assert path.read_bytes() == (small_home / "reports" / "2025-04" / path.name).read_bytes()
 
@@ -74,6 +134,9 @@ def test_full_accounts_only_in_the_bank_csv(small_home):
         if not path.is_file() or path.name.endswith("_bank.csv"):
             continue
         blobs = [path.read_bytes()]
+        if path.suffix == ".pdf":   # the text a reader sees (the embedded fonts encode it)
+            import pypdf
+            blobs = [page.extract_text().encode() for page in pypdf.PdfReader(path).pages]
         if path.suffix == ".xlsx":
             with zipfile.ZipFile(path) as z:
                 blobs = [z.read(n) for n in z.namelist()]
@@ -147,7 +210,7 @@ def test_runs_are_listed_with_their_audit_record(small_home):
     # ingest per month, dbt, dbt docs, gate + payout per month, IPASN
     assert r.returncode == 0 and len(lines) == 6 + 1 + 1 + 6 + 1
     assert all(" succeeded kinerja run " in line for line in lines)
-    assert files.count(": gate passed, 4 current (payout_") == 6     # each month's files are the ones in force
+    assert files.count(": gate passed, 5 current (payout_") == 6     # each month's files are the ones in force
     rows = query(small_home, "select months, succeeded, dbt_invocation_id, report_files, job from audit.pipeline_runs "
                              "order by started_at")
     assert all(ok for _, ok, _, _, _ in rows)

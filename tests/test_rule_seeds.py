@@ -25,6 +25,8 @@ RULE_KEYS = {
     "rule_ipasn_points": ["predikat_code"],
     "rule_ipasn_weight": ["dimension"],
     "rule_correction_offset": ["policy"],
+    "rule_signatory": ["opd_kode", "role"],
+    "rule_reason_text": ["reason_code"],
 }
 
 

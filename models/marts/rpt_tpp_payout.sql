@@ -11,6 +11,24 @@ roster as (
     select * from {{ ref('stg_payroll__roster') }} where {{ run_months_only('period') }}
 ),
 
+reason_text as (
+    select reason_code, keterangan, effective_from, effective_to from {{ ref('rule_reason_text') }}
+),
+
+texts as (   -- the reasons in Indonesian, as printed; a code without a text row is printed as the code
+    select
+        coded.period,
+        coded.nip,
+        string_agg(coalesce(reason_text.keterangan, coded.code), '; ' order by coded.position) as keterangan
+    from (
+        select period, nip, unnest(reasons) as code, generate_subscripts(reasons, 1) as position
+        from entitlement
+    ) as coded
+    left join reason_text
+        on reason_text.reason_code = coded.code and {{ in_effect('reason_text', 'coded.period') }}
+    group by coded.period, coded.nip
+),
+
 predikat as (
     select distinct predikat_code, predikat_nama, effective_from, effective_to from {{ ref('rule_productivity_pct') }}
 )
@@ -45,9 +63,12 @@ select
     array_to_string(list_transform(entitlement.corrected_periods, lambda p: strftime(p, '%Y-%m')), ',')
         as corrected_periods,
     entitlement.payable_amount,
-    array_to_string(entitlement.reasons, ',') as reasons
+    array_to_string(entitlement.reasons, ',') as reasons,
+    coalesce(texts.keterangan, '') as keterangan
 from entitlement
 inner join roster
     on roster.nip = entitlement.nip and roster.period = entitlement.period
 left join predikat
     on predikat.predikat_code = entitlement.predikat_code and {{ in_effect('predikat', 'entitlement.period') }}
+left join texts
+    on texts.nip = entitlement.nip and texts.period = entitlement.period

@@ -226,6 +226,13 @@ CORRECTIONS = Suite(
     """, "month",
     lambda: [_in("within_threshold", [True])])
 
+SIGNATORIES = Suite(
+    "signatories_present", "marts.rpt_payout_signatory (who signs the month's documents)", WARNING, """
+    select opd_kode || ' ' || role as signatory, nama is not null as present
+    from marts.rpt_payout_signatory where period = $period
+    """, "signatory",
+    lambda: [_in("present", [True])])
+
 SUITES = [PAYROLL_INPUTS, PAYROLL_QUARANTINE, MONTH_PLAUSIBILITY, EVIDENCE_COMPLETE, PERIODIC_EVALUATIONS,
           TPP_ENTITLEMENT, OPD_TOTALS, DEFERRAL_LEDGER, ATTENDANCE_NOT_ROSTERED, INCONSISTENT_PREDIKAT, DISTRIBUTION_CURVE, PUBLISHED_FIGURES, OPD_MONTH_CHANGE,
-          CORRECTIONS]
+          CORRECTIONS, SIGNATORIES]

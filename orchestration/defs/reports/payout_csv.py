@@ -16,17 +16,30 @@ BANK_COLUMNS = ["period", "opd_kode", "line_no", "nip", "nama", "rekening", "pay
 MASKED_ACCOUNT = "coalesce(repeat('*', greatest(0, length(rekening) - 4)) || right(rekening, 4), '')"
 
 
-def _copy(con, period: dt.date, columns: list[str], path: Path) -> Path:
+def _copy(con, period: dt.date, columns: list[str], path: Path, where: str = "true") -> Path:
     masked = path.name == f"payout_{period:%Y-%m}.csv"
     # nullif: DuckDB quotes an empty string ("") to tell it from NULL; the files write both as nothing.
     select = ", ".join(f"nullif(({'strftime(period, ' + repr('%Y-%m') + ')' if c == 'period' else MASKED_ACCOUNT if c == 'rekening' and masked else c})::varchar, '') as {c}"
                        for c in columns)
     con.execute(f"copy (select {select} from (select *, opd_kode as _opd, line_no as _line from marts.rpt_tpp_payout "
-                f"where period = date '{period}') order by _opd, _line) to '{path}' (format csv, header true)")
+                f"where period = date '{period}' and {where}) order by _opd, _line) to '{path}' (format csv, header true)")
+    return path
+
+
+def _bank_control(con, period: dt.date, path: Path) -> Path:
+    """What the bank checks the transfer file against: the month, its lines and their total, and the fingerprint
+    of the facts the gate passed (the same facts give the same file; a run id would not)."""
+    from orchestration.lib.fingerprint import month_fingerprint
+    lines, total = con.execute("select count(*), coalesce(sum(payable_amount), 0) from marts.rpt_tpp_payout "
+                               "where period = ? and payable_amount > 0", [period]).fetchone()
+    path.write_text("period,lines,total_amount,facts_fingerprint\n"
+                    f"{period:%Y-%m},{lines},{total},{month_fingerprint(con, period)}\n")
     return path
 
 
 def write_payout_csvs(con, period: dt.date, out_dir: Path) -> list[Path]:
     key = f"{period:%Y-%m}"
+    # the bank file transfers: a line without an amount is no transfer (it stays in the payroll CSV)
     return [_copy(con, period, PAYROLL_COLUMNS, out_dir / f"payout_{key}.csv"),
-            _copy(con, period, BANK_COLUMNS, out_dir / f"payout_{key}_bank.csv")]
+            _copy(con, period, BANK_COLUMNS, out_dir / f"payout_{key}_bank.csv", "payable_amount > 0"),
+            _bank_control(con, period, out_dir / f"payout_{key}_bank_control.csv")]

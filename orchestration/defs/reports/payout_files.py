@@ -35,7 +35,8 @@ def write_payout_files(con, period: dt.date, out_dir: Path, gate_file: Path | No
     # The workbook and the PDFs are independent files: rendered on every core (each file's bytes do not depend
     # on where it was rendered), listed in the same order.
     jobs = [(write_payout_xlsx, month, out_dir / f"payout_{key}.xlsx")]
-    jobs += [(write_opd_pdf, period, opd, pdf_dir / f"payout_{key}_{opd.opd_kode}.pdf") for opd in month.opds]
+    jobs += [(write_opd_pdf, period, opd, pdf_dir / f"payout_{key}_{opd.opd_kode}.pdf", month.signed_on)
+             for opd in month.opds]
     documents = list(pool.map(_render, jobs) if pool else map(_render, jobs))
     return [documents[0], *csvs, *documents[1:]]
 

@@ -1,59 +1,134 @@
-"""One printable PDF per OPD: the daftar nominatif with totals and a signature block."""
+"""One printable PDF per OPD: the daftar nominatif, its totals and the signature block.
+The totals row and the signature block stay on one page with the table's last rows; each page carries
+"Halaman x dari y"; the fonts (Bitstream Vera, shipped with reportlab) are embedded; the same facts give the same
+bytes."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
+import reportlab
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from orchestration.lib.money import thousands
 
-from .payout_data import OpdPayout
+from .payout_data import OpdPayout, bulan
 
 HEADERS = ["No", "NIP", "Nama", "Gol", "Kelas", "Predikat", "Bruto", "Ditunda", "Rapel", "Kurang byr", "Lebih byr",
-           "Dibayar", "Ket."]
+           "Dibayar", "Keterangan"]
 MONEY = ("gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
          "payable_amount")
+WIDTHS = [8 * mm, 33 * mm, 35 * mm, 10 * mm, 10 * mm, 25 * mm, 22 * mm, 20 * mm, 20 * mm, 20 * mm, 20 * mm, 22 * mm,
+          27 * mm]
+KEEP_LAST_ROWS = 3   # table rows printed on the page of the totals and the signatures
+FONT, BOLD = "Vera", "VeraBd"
+_FONTS = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
 
 
-def _rows(opd: OpdPayout) -> list[list]:
-    rows = [HEADERS]
-    for line in opd.lines:
-        corrected = f" {line['corrected_periods']}" if line["corrected_periods"] else ""
-        rows.append([line["line_no"], line["nip"], line["nama"], line["golongan"], line["kelas_jabatan"],
-                     line["predikat_nama"] or "-", *(thousands(line[c]) for c in MONEY),
-                     ((line["reasons"] or "").replace("_", " ").lower() + corrected)[:40]])
-    rows.append(["", "", "JUMLAH", "", "", "", *(thousands(opd.total(c)) for c in MONEY), ""])
-    return rows
+def _register_fonts() -> None:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, os.path.join(_FONTS, "Vera.ttf")))
+        pdfmetrics.registerFont(TTFont(BOLD, os.path.join(_FONTS, "VeraBd.ttf")))
 
 
-def write_opd_pdf(period: dt.date, opd: OpdPayout, path: Path) -> Path:
+def _line(line: dict) -> list:
+    note = line["keterangan"] or ""
+    if line["corrected_periods"]:
+        note = f"{note} ({line['corrected_periods']})"
+    return [line["line_no"], line["nip"], line["nama"], line["golongan"], line["kelas_jabatan"],
+            line["predikat_nama"] or "-", *(thousands(line[c]) for c in MONEY), Paragraph(note, _NOTE)]
+
+
+def _table(rows: list[list], header: bool, total: bool) -> Table:
+    table = Table(rows, repeatRows=1 if header else 0, colWidths=WIDTHS)
+    style = [("FONT", (0, 0), (-1, -1), FONT, 7), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+             ("ALIGN", (6, 0), (11, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    if header:
+        style += [("FONT", (0, 0), (-1, 0), BOLD, 7), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7"))]
+    if total:
+        style += [("FONT", (0, -1), (-1, -1), BOLD, 7)]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _signature(opd: OpdPayout, signed_on: str) -> Table:
+    head, treasurer = opd.signatories
+
+    def name(s):
+        return s.nama or "(................................)"
+
+    def nip(s):
+        return f"NIP. {s.nip}" if s.nip else "NIP. ............................"
+
+    block = Table([["", "", signed_on], ["Mengetahui,", "", "Dibuat oleh,"], [head.jabatan, "", treasurer.jabatan],
+                   ["", "", ""], ["", "", ""], ["", "", ""], [name(head), "", name(treasurer)],
+                   [nip(head), "", nip(treasurer)]], colWidths=[95 * mm, 60 * mm, 95 * mm])
+    block.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8), ("FONT", (0, 6), (-1, 6), BOLD, 8),
+                               ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+    return block
+
+
+class _NumberedCanvas(canvas.Canvas):
+    """Writes "Halaman x dari y" once the page count is known (two passes over the saved pages)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages = []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.setFont(FONT, 7)
+            self.drawRightString(landscape(A4)[0] - 12 * mm, 7 * mm, f"Halaman {self._pageNumber} dari {total}")
+            self.drawString(12 * mm, 7 * mm, self._doc_title)
+            super().showPage()
+        super().save()
+
+
+def write_opd_pdf(period: dt.date, opd: OpdPayout, path: Path, signed_on: str = "") -> Path:
+    _register_fonts()
     styles = getSampleStyleSheet()
+    title = styles["Title"].clone("title", fontName=BOLD, fontSize=13)
+    normal = styles["Normal"].clone("normal", fontName=FONT, fontSize=8)
     # invariant=1: no creation time or random document id, so the same facts give the same bytes
     # pageCompression=0 keeps the text greppable, so a test can prove accounts never appear in it
-    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), invariant=1, pageCompression=0, leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm, title=f"TPP {period:%Y-%m} {opd.opd_kode}",
-                            author="kinerja-tpp", creator="kinerja-tpp")
-    table = Table(_rows(opd), repeatRows=1, colWidths=[8 * mm, 30 * mm, 38 * mm, 10 * mm, 10 * mm, 22 * mm, 22 * mm,
-                                                        20 * mm, 20 * mm, 20 * mm, 20 * mm, 22 * mm, 30 * mm])
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), "Helvetica", 7), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7),
-        ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 7), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("ALIGN", (6, 1), (11, -1), "RIGHT"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    signature = Table([["Mengetahui,", "", f"Bontang, ..... {period:%m/%Y}"],
-                       ["Kepala OPD", "", "Bendahara Pengeluaran"], ["", "", ""], ["", "", ""], ["", "", ""],
-                       ["(................................)", "", "(................................)"],
-                       ["NIP. ............................", "", "NIP. ............................"]],
-                      colWidths=[80 * mm, 100 * mm, 80 * mm])
-    signature.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
-    story = [Paragraph(f"DAFTAR NOMINATIF TAMBAHAN PENGHASILAN PEGAWAI (TPP) BULAN {period:%m/%Y}", styles["Title"]),
+    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), invariant=1, pageCompression=0, leftMargin=12 * mm,
+                            rightMargin=12 * mm, topMargin=12 * mm, bottomMargin=14 * mm,
+                            title=f"TPP {period:%Y-%m} {opd.opd_kode}", author="kinerja-tpp", creator="kinerja-tpp",
+                            initialFontName=FONT)   # no reference to an unembedded base font
+    lines = [_line(line) for line in opd.lines]
+    totals = ["", "", "JUMLAH", "", "", "", *(thousands(opd.total(c)) for c in MONEY), ""]
+    body, tail = lines[:-KEEP_LAST_ROWS], lines[-KEEP_LAST_ROWS:]
+    story = [Paragraph(f"DAFTAR NOMINATIF TAMBAHAN PENGHASILAN PEGAWAI (TPP) BULAN {bulan(period).upper()}", title),
              Paragraph(f"{opd.opd_kode} {opd.opd_nama} &nbsp;&middot;&nbsp; {len(opd.lines)} pegawai &nbsp;&middot;&nbsp; "
-                       f"dibayar Rp {thousands(opd.total('payable_amount'))}", styles["Normal"]),
-             Spacer(1, 4 * mm), table, Spacer(1, 8 * mm), signature]
-    doc.build(story)
+                       f"dibayar Rp {thousands(opd.total('payable_amount'))}", normal), Spacer(1, 4 * mm)]
+    if body:
+        story.append(_table([HEADERS, *body], header=True, total=False))
+    end = [_table(([] if body else [HEADERS]) + tail + [totals], header=not body, total=True), Spacer(1, 6 * mm),
+           _signature(opd, signed_on)]
+    story.append(KeepTogether(end))
+    label = f"TPP {bulan(period)} - {opd.opd_kode} {opd.opd_nama}"
+    doc.build(story, canvasmaker=lambda *a, **k: _titled_canvas(label, *a, **k))
     return path
+
+
+def _titled_canvas(label: str, *args, **kwargs):
+    c = _NumberedCanvas(*args, **kwargs)
+    c._doc_title = label
+    return c
+
+
+_NOTE = getSampleStyleSheet()["Normal"].clone("note", fontName=FONT, fontSize=6, leading=7)
