@@ -472,3 +472,16 @@ def test_a_locked_warehouse_and_a_corrupt_raw_file_are_named_with_what_to_do(tmp
     explained = explain_dbt_failure(tmp_path)
     assert explained.startswith("dbt failed in stg_siasn__kinerja_periodik_fetches: Invalid Input Error: No magic")
     assert f"delete it and {tmp_path / 'raw' / 'landed_file' / 'abc.parquet'}, then run again" in explained
+
+
+def test_a_warehouse_built_by_an_earlier_version_names_the_full_refresh(tmp_path):
+    """An upgrade that adds columns to an incremental fact (the corrections did): dbt's own text says only that the
+    schemas are out of sync; the run says what to do."""
+    from orchestration.lib.dbt_errors import explain_dbt_failure
+    (tmp_path / "run_results.json").write_text(json.dumps({"results": [
+        {"status": "error", "unique_id": "model.kinerja_tpp.rpt_tpp_payout",
+         "message": "Compilation Error in model rpt_tpp_payout (../models/marts/rpt_tpp_payout.sql)\n"
+                    "  The source and target schemas on this incremental model are out of sync!\n"}]}))
+    explained = explain_dbt_failure(tmp_path)
+    assert explained.startswith("dbt failed in rpt_tpp_payout: Compilation Error in model rpt_tpp_payout")
+    assert "run once with --full-refresh" in explained
