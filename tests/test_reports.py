@@ -232,3 +232,15 @@ def test_dbt_docs_and_data_docs_are_written(small_home):
     assert len(list((docs / "expectations").rglob("*.html"))) == len(SUITES)
     index = (docs / "index.html").read_text()
     assert all(f"{m} {s.name}" in index for s in SUITES for m in months)
+
+
+def test_the_ipasn_workbook_is_titled_in_indonesian_and_prints_one_page_wide(small_home):
+    wb = openpyxl.load_workbook(small_home / "reports" / "ipasn" / "2024" / "ipasn_kinerja_2024.xlsx")
+    ws = wb["Per OPD"]
+    assert ws["A1"].value.startswith("Indeks Profesionalitas ASN - dimensi kinerja, SKP tahun 2024")
+    header = [c.value for c in ws[4]]
+    assert header[:4] == ["Tahun SKP", "Kode", "Perangkat daerah", "Jumlah ASN"] and "Cakupan %" in header
+    assert not any("_" in h for h in header)                      # no snake_case left for a reader
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToHeight == 0 and ws.print_title_rows
+    names = dict(query(small_home, "select opd_kode, opd_nama from marts.dim_opd"))
+    assert all(row[2].value == names[row[1].value] for row in ws.iter_rows(min_row=5) if row[1].value != "KOTA")

@@ -54,26 +54,56 @@ def write_ipasn_reports(con, year: int, out_dir: Path) -> list[Path]:
             w.writerow([year, r["opd_kode"], r["opd_nama"], r["n_asn"], r["n_with_skp"], f"{r['coverage_pct']:.2f}",
                         *[r[k] for k, _ in PREDIKAT], *[f"{s:.2f}" for s in r["shares"]],
                         r["avg_kinerja_points"], r["avg_weighted_points"], "|".join(r["curve_breaches"])])
-    xlsx_path = out_dir / f"ipasn_kinerja_{year}.xlsx"
-    wb = xlsxwriter.Workbook(str(xlsx_path))
-    import datetime as dt
-    wb.set_properties({"title": f"IPASN dimensi kinerja {year}", "author": "kinerja-tpp",
-                       "created": dt.datetime(year + 1, 1, 1)})
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    ws = wb.add_worksheet("Per OPD")
-    for c, title in enumerate(CSV_HEADER):
-        ws.write(0, c, title, head)
-    for r_i, r in enumerate(rows, start=1):
-        values = [year, r["opd_kode"], r["opd_nama"], r["n_asn"], r["n_with_skp"], r["coverage_pct"],
-                  *[r[k] for k, _ in PREDIKAT], *r["shares"], float(r["avg_kinerja_points"] or 0),
-                  float(r["avg_weighted_points"] or 0), ", ".join(r["curve_breaches"])]
-        ws.write_row(r_i, 0, values)
-    ws.freeze_panes(1, 3)
-    ws.set_column(2, 2, 45)
-    wb.close()
+    xlsx_path = _workbook(rows, year, out_dir / f"ipasn_kinerja_{year}.xlsx")
     png_path = out_dir / f"ipasn_predikat_mix_{year}.png"
     _chart(rows, year, png_path)
     return [xlsx_path, csv_path, png_path]
+
+
+# The workbook's columns: (Indonesian header, width, kind); the CSV keeps the machine names of CSV_HEADER.
+SHEET = [("Tahun SKP", 6, "int"), ("Kode", 6, "text"), ("Perangkat daerah", 34, "wrap"), ("Jumlah ASN", 8, "int"),
+         ("ASN dengan SKP tahunan", 9, "int"), ("Cakupan %", 8, "pct"),
+         *[(f"Jumlah {name.lower()}", 9, "int") for _, name in PREDIKAT],
+         *[(f"Porsi {name.lower()} %", 9, "pct") for _, name in PREDIKAT],
+         ("Rata-rata poin kinerja", 9, "dec"), ("Rata-rata poin berbobot", 9, "dec"),
+         ("Melampaui kurva distribusi", 24, "wrap")]
+
+
+def _workbook(rows: list[dict], year: int, path: Path) -> Path:
+    import datetime as dt
+    wb = xlsxwriter.Workbook(str(path))
+    wb.set_properties({"title": f"IPASN dimensi kinerja {year}", "author": "kinerja-tpp",
+                       "created": dt.datetime(year + 1, 1, 1)})
+
+    def add(**props):
+        return wb.add_format({"font_size": 8, "valign": "top", "border": 1, **props})
+    fmt = {"int": add(num_format="#,##0"), "pct": add(num_format="0.00"), "dec": add(num_format="0.00"),
+           "text": add(), "wrap": add(text_wrap=True), "head": add(bold=True, bg_color="#DDEBF7", text_wrap=True),
+           "title": wb.add_format({"bold": True, "font_size": 12})}
+    ws = wb.add_worksheet("Per OPD")
+    ws.write(0, 0, f"Indeks Profesionalitas ASN - dimensi kinerja, SKP tahun {year} (predikat kinerja tahunan)",
+             fmt["title"])
+    ws.write(1, 0, "Porsi = persen dari ASN dengan SKP tahunan (jumlahnya tepat 100,00). Poin: rule_ipasn_points "
+                   "(asumsi); bobot: rule_ipasn_weight.", wb.add_format({"font_size": 8, "italic": True}))
+    for c, (title, width, kind) in enumerate(SHEET):
+        ws.write(3, c, title, fmt["head"])
+        ws.set_column(c, c, width)
+    ws.set_row(3, 45)
+    for r_i, r in enumerate(rows, start=4):
+        values = [year, r["opd_kode"], r["opd_nama"], r["n_asn"], r["n_with_skp"], r["coverage_pct"],
+                  *[r[k] for k, _ in PREDIKAT], *r["shares"], float(r["avg_kinerja_points"] or 0),
+                  float(r["avg_weighted_points"] or 0), ", ".join(r["curve_breaches"])]
+        for c, ((_, _, kind), value) in enumerate(zip(SHEET, values)):
+            ws.write(r_i, c, value, fmt[kind])
+    ws.freeze_panes(4, 3)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(3)
+    ws.set_header(f"&L&8IPASN dimensi kinerja&R&8SKP tahun {year}")
+    ws.set_footer("&C&8Halaman &P dari &N")
+    wb.close()
+    return path
 
 
 CHART_MAX_BARS = 40    # a readable chart; a province or the country has thousands of OPDs (all in the XLSX/CSV)
@@ -90,14 +120,17 @@ def chart_library():
 
 
 def _chart(rows: list[dict], year: int, path: Path) -> None:
-    title = f"Predikat kinerja tahunan {year} per OPD (IPASN dimensi kinerja)"
+    title = f"Predikat kinerja tahunan {year} per perangkat daerah (IPASN dimensi kinerja)"
     if len(rows) > CHART_MAX_BARS:
         total, opds = rows[-1], sorted(rows[:-1], key=lambda r: (-r["n_asn"], r["opd_kode"]))[: CHART_MAX_BARS - 1]
-        title += f"\n{len(opds)} largest of {len(rows) - 1:,} OPDs and the total; every OPD is in the XLSX and CSV"
+        title += (f"\n{len(opds)} terbesar dari {len(rows) - 1:,} perangkat daerah dan jumlah kota; semuanya ada di "
+                  f"XLSX dan CSV")
         rows = [*sorted(opds, key=lambda r: r["opd_kode"]), total]
     plt = chart_library()
-    fig, ax = plt.subplots(figsize=(10, 8), dpi=100)
-    labels = [f"{r['opd_kode']} {r['opd_nama'][:38]}" for r in rows]
+    import textwrap
+    fig, ax = plt.subplots(figsize=(11, 9), dpi=100)
+    # the full name, wrapped (a cut name is another OPD to a reader)
+    labels = ["\n".join(textwrap.wrap(f"{r['opd_kode']} {r['opd_nama']}", 46)) for r in rows]
     left = [0.0] * len(rows)
     for i, (_, name) in enumerate(PREDIKAT):
         values = [r["shares"][i] for r in rows]
@@ -105,9 +138,9 @@ def _chart(rows: list[dict], year: int, path: Path) -> None:
         left = [a + b for a, b in zip(left, values)]
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% of ASN with an annual SKP")
+    ax.set_xlabel("% dari ASN dengan SKP tahunan")
     ax.set_title(title)
-    ax.tick_params(axis="y", labelsize=7)
+    ax.tick_params(axis="y", labelsize=6)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize=8)
     fig.tight_layout()
     fig.savefig(path, metadata={"Software": None})   # no version string: same data, same bytes
