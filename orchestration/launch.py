@@ -76,17 +76,10 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
     home.mkdir(parents=True, exist_ok=True)
     # the code location reads its resources from these, as under `dagster dev`, the daemon or `dagster job execute`
     os.environ.update(KINERJA_LANDING=str(landing), KINERJA_HOME=str(home), KINERJA_DOCUMENTS=documents)
-    instance = open_instance(home)
-    launch = uuid.uuid4().hex[:12]
-
-    holder = f"{LAUNCH_PREFIX}{launch}"   # the launch holds the home for all of its runs
-    try:
-        claim_home(instance, home, [holder])
-    except HomeBusy as busy:
-        echo(str(busy))
+    claimed = _claim(home, echo)
+    if claimed is None:
         return False
-    log_path = home / "logs" / "run.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    instance, launch, holder, log_path = claimed
     echo(f"kinerja run {month_key(months[0])}..{month_key(months[-1])}: landing={landing} home={home} "
          f"(Dagster instance {home / 'dagster'}, launch {launch})")
     from orchestration.lib.landing_files import ignored_files
@@ -103,6 +96,22 @@ def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], No
     return ok
 
 
+def _claim(home: Path, echo: Callable[[str], None]):
+    """The home's instance and a new launch that holds the home for all of its runs (None: the home is busy, said
+    why), and the log its runs write to."""
+    instance = open_instance(home)
+    launch = uuid.uuid4().hex[:12]
+    holder = f"{LAUNCH_PREFIX}{launch}"
+    try:
+        claim_home(instance, home, [holder])
+    except HomeBusy as busy:
+        echo(str(busy))
+        return None
+    log_path = home / "logs" / "run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    return instance, launch, holder, log_path
+
+
 def issue(home: Path, month: str, echo: Callable[[str], None] = print) -> bool:
     """`kinerja issue`: the job issue_month on the month's partition, in the home's Dagster instance (the same job
     the UI launches)."""
@@ -115,16 +124,10 @@ def issue(home: Path, month: str, echo: Callable[[str], None] = print) -> bool:
         echo(why)
         return False
     os.environ["KINERJA_HOME"] = str(home)   # the code location reads its resources from it
-    instance = open_instance(home)
-    launch = uuid.uuid4().hex[:12]
-    holder = f"{LAUNCH_PREFIX}{launch}"
-    try:
-        claim_home(instance, home, [holder])
-    except HomeBusy as busy:
-        echo(str(busy))
+    claimed = _claim(home, echo)
+    if claimed is None:
         return False
-    log_path = home / "logs" / "run.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    instance, launch, holder, log_path = claimed
     try:
         with open(log_path, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
             result = dg.execute_job(dg.reconstructable(definitions.issue_month), instance,
