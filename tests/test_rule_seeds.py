@@ -83,3 +83,13 @@ def test_discipline_rates_shares_status_gate_and_cutoff():
     cutoff = {r["period"]: r["cutoff_at"] for r in rows("rule_payroll_cutoff")}
     assert cutoff["2025-04-01"] == "2025-05-05 23:59:59+08:00"
     assert len(rows("rule_basic_tpp")) == 17
+
+
+def test_the_rules_page_is_generated_from_the_seeds():
+    """docs/rules.md is what tools/rules_doc.py makes of the seeds now: a rule changed without the page fails."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("rules_doc", SEEDS.parents[1] / "tools" / "rules_doc.py")
+    rules_doc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rules_doc)
+    assert (SEEDS.parents[1] / "docs" / "rules.md").read_text(encoding="utf-8") == rules_doc.render(), \
+        "run `python tools/rules_doc.py` and commit docs/rules.md"
