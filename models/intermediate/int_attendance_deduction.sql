@@ -45,11 +45,6 @@ select
         case when attendance.{{ code }} > 0 then month_rates.{{ code }}_rule_id end{{ ',' if not loop.last }}
         {%- endfor %}
     ], lambda rule_id: rule_id is not null)), []) as discipline_rule_ids,
-    nullif(list_filter([
-        {%- for code in codes %}
-        case when attendance.{{ code }} > 0 then '{{ code }}=' || attendance.{{ code }} end{{ ',' if not loop.last }}
-        {%- endfor %}
-    ], lambda count_text: count_text is not null), []) as attendance_counts,
     attendance.source_file,
     attendance.source_line
 from attendance

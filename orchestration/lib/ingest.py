@@ -18,7 +18,6 @@ from .parse_siasn import empty_fetch_rejection
 from .quarantine import FILE_LEVEL_LINE, Rejection
 from .raw_store import RawStore, ingest_key
 
-SIASN_TABLES = ENDPOINT_TABLE
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ def ingest_siasn_file(landing: Path, home: Path, endpoint: str, rel: str, pool: 
     provenance = {"_source_file": (rel, pa.string()), "_file_sha256": (sha, pa.string())}
     rejections: list[Rejection] = []
     counts = dict.fromkeys(("lines_landed", "lines_accepted", "records_landed", "records_accepted"), 0)
-    with store.writer("siasn_response", key) as responses, store.writer(SIASN_TABLES[endpoint], key) as records:
+    with store.writer("siasn_response", key) as responses, store.writer(ENDPOINT_TABLE[endpoint], key) as records:
         # a chunk at a time (bounded memory); in one process the reference line parser is the faster one
         for n_lines, chunk in iter_fetch_file(endpoint, rel, path, pool=pool, by_line=pool is None):
             responses(_with_constants(chunk.responses, endpoint=(endpoint, pa.string()), **provenance))
