@@ -69,21 +69,21 @@ def test_every_sheet_prints_a4_landscape_one_page_wide_with_titles_and_page_numb
 
 
 def test_each_pdf_ends_with_its_totals_and_both_signatories_and_numbers_its_pages(small_home):
+    """Every OPD's PDF of every month of the test city, read as text the way a reader sees it."""
     import pypdf
     signatories = {(r[0], r[1]): r[2] for r in query(small_home, "select opd_kode, role, nama from rules.rule_signatory")}
-    people = dict(query(small_home, "select opd_kode, count(*) from marts.fct_tpp_entitlement "
-                                    "where period = '2025-04-01' group by 1"))
-    pdfs = sorted((small_home / "reports" / "2025-04" / "pdf").glob("*.pdf"))
+    people = {(f"{p:%Y-%m}", k): n for p, k, n in query(
+        small_home, "select period, opd_kode, count(*) from marts.fct_tpp_entitlement group by all")}
+    pdfs = sorted((small_home / "reports").glob("20??-??/pdf/*.pdf"))
     assert len(pdfs) == len(people)
     for path in pdfs:
-        kode = path.stem.rsplit("_", 1)[1]
-        reader = pypdf.PdfReader(path)
-        pages = [p.extract_text() for p in reader.pages]
+        month, kode = path.parts[-3], path.stem.rsplit("_", 1)[1]
+        pages = [p.extract_text() for p in pypdf.PdfReader(path).pages]
         assert "JUMLAH" in pages[-1] and "JUMLAH" not in "".join(pages[:-1]), path.name
         assert signatories[(kode, "KEPALA_OPD")] in pages[-1] and signatories[(kode, "BENDAHARA")] in pages[-1]
         assert all(f"Halaman {i} dari {len(pages)}" in text for i, text in enumerate(pages, start=1)), path.name
         # about 30 lines a page; the signature block takes about 12 lines' height with the last rows and the totals
-        assert len(pages) <= 1 + (people[kode] + 12) // 30, path.name
+        assert len(pages) <= 1 + (people[(month, kode)] + 12) // 30, path.name
 
 
 def test_the_bank_file_transfers_only_amounts_and_its_control_total_is_the_payable(small_home):
@@ -244,3 +244,16 @@ def test_the_ipasn_workbook_is_titled_in_indonesian_and_prints_one_page_wide(sma
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToHeight == 0 and ws.print_title_rows
     names = dict(query(small_home, "select opd_kode, opd_nama from marts.dim_opd"))
     assert all(row[2].value == names[row[1].value] for row in ws.iter_rows(min_row=5) if row[1].value != "KOTA")
+
+
+def test_data_docs_work_offline_and_show_the_month_s_cutoff(small_home):
+    """No page asks the network for anything (no CDN, no logo beacon); the index lists every validation in HTML."""
+    docs = small_home / "reports" / "data_docs"
+    pages = list(docs.rglob("*.html"))
+    assert pages
+    remote = [p for p in pages if "http://" in p.read_text() or "https://" in p.read_text()]
+    assert not remote, f"{len(remote)} pages refer to the network, e.g. {remote[0]}"
+    index = (docs / "index.html").read_text()
+    assert index.count("<a href=\"validations/") == len(list((docs / "validations").rglob("*.html")))
+    runs = {p.relative_to(docs / "validations").parts[2] for p in (docs / "validations").rglob("*.html")}
+    assert "20000101T000000.000000Z" not in runs and any(r.startswith("20250505") for r in runs)   # April's cutoff

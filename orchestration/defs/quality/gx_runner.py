@@ -18,10 +18,18 @@ from orchestration.lib.nip import mask_nip
 
 from .gate_results import Failure, MonthValidation, SuiteResult
 from .gx_project import RESULT_FORMAT, get_context
+from .offline_docs import offline_site
 from .suites import SUITES, Suite
 
 # Run identifiers carry the month, never the wall clock, so re-validating a month names the same page.
-RUN_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+RUN_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)   # a month without a payroll calendar row
+
+
+def _cutoff(con, period: dt.date) -> dt.datetime:
+    """The run time GX records and shows: the month's payroll cutoff (the facts are as of it), never the clock,
+    so the same facts give the same results and pages."""
+    row = con.execute("select cutoff_at from intermediate.int_payroll_months where period = ?", [period]).fetchone()
+    return row[0].astimezone(dt.timezone.utc) if row and row[0] else RUN_TIME
 
 
 def _samples(suite: Suite, frame, result: dict) -> list[str]:
@@ -57,6 +65,7 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
     results = []
     try:
         fingerprint = month_fingerprint(con, period)
+        run_time = _cutoff(con, period)
         for suite in SUITES:
             params = {"period": period} if "$period" in suite.sql else {}
             # in a fixed row order, so the failed rows quoted as samples are the same on every run; through
@@ -68,7 +77,7 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
             validation = ctx.validation_definitions.get(suite.name).run(
                 batch_parameters={"dataframe": frame},
                 result_format={**RESULT_FORMAT, "unexpected_index_column_names": [suite.key_column]},
-                run_id=RunIdentifier(run_name=run_name(period, suite), run_time=RUN_TIME))
+                run_id=RunIdentifier(run_name=run_name(period, suite), run_time=run_time))
             failures = []
             for r in validation.results:
                 if r.success:
@@ -122,6 +131,7 @@ def _build_docs(ctx, data_docs_dir: Path, pages: list, index: bool) -> None:
     with open(Path(data_docs_dir) / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         ctx.build_data_docs(resource_identifiers=pages, build_index=index)
+        offline_site(Path(data_docs_dir), {s.name: s.severity for s in SUITES})
     # GX keeps the last context it made, and the context keeps every batch it validated (a national month: about
     # 4 GB, held in the worker while the payout files are written): an empty context in its place lets them go
     gx.get_context(mode="ephemeral")
