@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import re
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .issued import ensure_issued_layout
+from .issued import ensure_issued_layout, payout_files
 from .landing_files import read_ignored
 from .whole_files import ensure_schema_marker, write_whole
 
@@ -50,10 +49,6 @@ def code_version() -> str:
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return (sha or "unknown") + ("-dirty" if dirty else "")
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def launched_by(tags: dict) -> str:
@@ -140,8 +135,8 @@ def record_run(instance, run_id: str, home: Path, current_step: str | None = Non
         if not keys or v["month"] in keys:
             checks[v["month"]] = {s["suite"]: s["success"] for s in v["suites"]}
     report_dirs = [home / "reports" / m for m in keys]
-    reports = {p.relative_to(home).as_posix(): _sha(p) for d in report_dirs if d.exists()
-               for p in sorted(d.rglob("*")) if p.is_file() and "withdrawn" not in p.relative_to(d).parts}
+    reports = {(d.relative_to(home) / rel).as_posix(): sha for d in report_dirs if d.exists()
+               for rel, sha in payout_files(d).items()}
     row = {"run_id": run_id, "started_at": facts["started_at"], "finished_at": facts["finished_at"],
            "code_version": code_version(), "months": months, "succeeded": facts["status"] == "succeeded",
            "failed_step": "; ".join(facts["failed"]),

@@ -20,11 +20,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .whole_files import ensure_schema_marker
+from .raw_store import sha256_file
+from .whole_files import ensure_schema_marker, write_whole
 
 TZ = pa.timestamp("us", tz="UTC")
-# The issued lines keep exactly the columns of marts.fct_tpp_entitlement (the issue refuses a difference, and a
-# test compares them with the warehouse), so dbt can read an issued month back as its facts.
+# The issued lines keep exactly the columns of marts.fct_tpp_entitlement (write_issue refuses a difference, so
+# tests/test_corrections.py fails when the two drift apart), so dbt can read an issued month back as its facts.
 LINE_SCHEMA = pa.schema([
     ("nip", pa.string()), ("period", pa.date32()), ("opd_kode", pa.string()), ("kelas_jabatan", pa.int32()),
     ("jenis_pegawai", pa.string()), ("kedudukan", pa.string()), ("basis_amount", pa.int64()),
@@ -58,6 +59,7 @@ WRITE_OFF_SCHEMA = pa.schema([
     ("recorded_at", TZ)])
 TABLES = {"lines": LINE_SCHEMA, "corrections": CORRECTION_SCHEMA, "months": MONTH_SCHEMA,
           "write_offs": WRITE_OFF_SCHEMA}
+WITHDRAWN = "withdrawn"   # where defs/reports/withdraw.py moves a month's files when a later gate fails
 MARKER = "_schema"   # audit/issued/_schema/<table>.parquet: dbt's globs match before the first issue
 
 
@@ -88,18 +90,10 @@ def issued_record(home: Path, month: str) -> dict:
     return pq.read_table(month_dir(home, month) / "months.parquet").to_pylist()[0]
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def payout_files(folder: Path) -> dict[str, str]:
     """Every payout file under a month's reports folder (not the withdrawn ones) and its SHA-256."""
     return {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.rglob("*"))
-            if p.is_file() and "withdrawn" not in p.relative_to(folder).parts}
+            if p.is_file() and WITHDRAWN not in p.relative_to(folder).parts}
 
 
 def refusal(home: Path, month: str) -> str | None:
@@ -162,7 +156,6 @@ def restore_issued_files(home: Path, month: str, reports_dir: Path) -> list[str]
 
 def record_write_off(home: Path, nip: str, month: str, amount: int, decision: str) -> Path:
     """One decision, its own file (never rewritten): audit/issued/write-off-<hash>/write_offs.parquet."""
-    from .whole_files import write_whole
     row = {"nip": nip, "corrected_period": dt.date.fromisoformat(f"{month}-01"), "amount": amount,
            "decision": decision, "recorded_at": dt.datetime.now(dt.timezone.utc)}
     key = hashlib.sha256(json.dumps({**row, "recorded_at": str(row["recorded_at"])}, default=str).encode()).hexdigest()[:12]

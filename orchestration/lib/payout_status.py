@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .issued import is_issued, issued_record
-
-WITHDRAWN = "withdrawn"   # the folder defs/reports/withdraw.py moves them to
+from .issued import WITHDRAWN, is_issued, issued_record
 
 
 def payout_status(home: Path) -> list[str]:

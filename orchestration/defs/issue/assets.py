@@ -2,9 +2,11 @@
 of the monthly job: issuing is a decision, taken in the UI (job issue_month on the partition) or with
 `kinerja issue`, which launches the same job."""
 import datetime as dt
+import json
 
 import dagster as dg
 import duckdb
+import pyarrow.compute as pc
 
 from orchestration.lib.audit import code_version
 from orchestration.lib.issued import payout_files, refusal, write_issue
@@ -39,25 +41,21 @@ def issued_payout(context: dg.AssetExecutionContext, paths: KinerjaPaths):
         lines = con.cursor().sql(f"select * from marts.fct_tpp_entitlement where period = date '{period}' order by nip").to_arrow_table()
         corrections = con.cursor().sql(f"select * from marts.fct_tpp_correction where paid_in_period = date '{period}' "
                               "and status = 'DUE' order by nip, corrected_period").to_arrow_table()
-        totals = con.execute("select count(*), sum(gross_amount), sum(deferred_amount), sum(released_amount), "
-                             "sum(correction_amount), sum(payable_amount) from marts.fct_tpp_entitlement where period = ?",
-                             [period]).fetchone()
         paid_in_csv = con.execute(f"select sum(payable_amount) from read_csv('{reports_dir / f'payout_{month}.csv'}')").fetchone()[0]
     finally:
         con.close()
-    if int(paid_in_csv or 0) != int(totals[5] or 0):
-        raise dg.Failure(f"payout_{month}.csv pays Rp {int(paid_in_csv or 0):,} but the facts Rp {int(totals[5] or 0):,}: "
-                         f"run the month's payout again before issuing it")
-    import json
+    totals = {c: int(pc.sum(lines[c]).as_py() or 0)   # of the lines being issued, not a second query
+              for c in ("gross_amount", "deferred_amount", "released_amount", "correction_amount", "payable_amount")}
+    if int(paid_in_csv or 0) != totals["payable_amount"]:
+        raise dg.Failure(f"payout_{month}.csv pays Rp {int(paid_in_csv or 0):,} but the facts Rp "
+                         f"{totals['payable_amount']:,}: run the month's payout again before issuing it")
     verdict = json.loads(gate_file(paths, month).read_text())
     record = {"issued_at": dt.datetime.now(dt.timezone.utc), "issued_by_run": context.run_id,
-              "code_version": code_version(), "lines": totals[0],
-              **dict(zip(("gross_amount", "deferred_amount", "released_amount", "correction_amount", "payable_amount"),
-                         (int(v or 0) for v in totals[1:]))),
+              "code_version": code_version(), "lines": lines.num_rows, **totals,
               "facts_fingerprint": verdict["facts_fingerprint"]}
     target = write_issue(home, month, lines, corrections, reports_dir, record)
-    context.log.info(f"{month} issued: {totals[0]} lines, payable Rp {record['payable_amount']:,}; locked ({target})")
-    return dg.MaterializeResult(metadata={"lines": totals[0], "payable_amount": record["payable_amount"],
+    context.log.info(f"{month} issued: {lines.num_rows} lines, payable Rp {record['payable_amount']:,}; locked ({target})")
+    return dg.MaterializeResult(metadata={"lines": lines.num_rows, "payable_amount": record["payable_amount"],
                                           "correction_amount": record["correction_amount"],
                                           "files": len(files), "record": dg.MetadataValue.path(str(target))})
 
