@@ -142,11 +142,14 @@ def diff(home: Path = typer.Option(..., exists=True, file_okay=False),
 
 
 @app.command()
-def runs(home: Path = typer.Option(..., exists=True, file_okay=False)):
+def runs(home: Path = typer.Option(..., exists=True, file_okay=False),
+         file: Path = typer.Option(None, exists=True, dir_okay=False,
+                                   help="a payout file (e.g. the bank file a bank returned): list only the runs that "
+                                        "wrote these exact bytes")):
     """List the recorded pipeline runs (audit.pipeline_runs) of a warehouse home; a run the log still shows as
     running but that has ended in the home's Dagster instance is recorded with its final status first."""
     import json
-    from orchestration.lib.audit import list_runs, refresh_ended
+    from orchestration.lib.audit import list_runs, refresh_ended, runs_that_wrote
     from orchestration.lib.home_instance import instance_dir, open_instance
     if (instance_dir(home) / "dagster.yaml").exists():
         instance = open_instance(home)
@@ -154,6 +157,16 @@ def runs(home: Path = typer.Option(..., exists=True, file_okay=False)):
             refresh_ended(instance, home)
         finally:
             instance.dispose()
+    if file is not None:
+        wrote = runs_that_wrote(home, file)
+        if not wrote:
+            typer.echo(f"no recorded run of {home} wrote {file.name} as it is now (altered, or from another home)",
+                       err=True)
+            raise typer.Exit(1)
+        for r in wrote:
+            typer.echo(f"{r['run_id']} {r['job']} {r['months']} {r['status']} started "
+                       f"{r['started_at']:%Y-%m-%d %H:%M:%S} code {r['code_version']} dbt {r['dbt_invocation_id']}")
+        return
     for r in list_runs(home):
         checks = json.loads(r["check_results"])
         failed = sum(not ok for suites in checks.values() for ok in suites.values())

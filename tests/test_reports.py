@@ -47,6 +47,9 @@ def test_xlsx_totals_are_formulas_whose_cached_values_equal_the_mart_and_one_she
         assert tuple(total[i] for i in at) == tuple(amounts)
         column = openpyxl.utils.get_column_letter(at[-1] + 1)
         assert str(_total_row(formulas[name])[at[-1]]) == f"=SUM({column}4:{column}{3 + people})"   # every line, no more
+        # separators are the workbook's (Indonesian), not the reader's locale
+        cells = next(r for r in formulas[name].iter_rows(min_row=4) if r[2].value == "Jumlah")
+        assert {cells[i].number_format for i in at} == {"[$-421]#,##0"}
 
 
 def test_every_sheet_prints_a4_landscape_one_page_wide_with_titles_and_page_numbers(small_home):
@@ -76,6 +79,12 @@ def test_each_pdf_ends_with_its_totals_and_both_signatories_and_numbers_its_page
         small_home, "select period, opd_kode, count(*) from marts.fct_tpp_entitlement group by all")}
     pdfs = sorted((small_home / "reports").glob("20??-??/pdf/*.pdf"))
     assert len(pdfs) == len(people)
+    amounts: dict = {}
+    for p, k, nip, *money in query(small_home, """
+            select period, opd_kode, nip, gross_amount, deferred_amount, released_amount, kurang_bayar_amount,
+                   lebih_bayar_amount, payable_amount from marts.rpt_tpp_payout"""):
+        amounts.setdefault((f"{p:%Y-%m}", k), {})[nip] = tuple(money)
+    long_pdfs = 0
     for path in pdfs:
         month, kode = path.parts[-3], path.stem.rsplit("_", 1)[1]
         pages = [p.extract_text() for p in pypdf.PdfReader(path).pages]
@@ -84,6 +93,65 @@ def test_each_pdf_ends_with_its_totals_and_both_signatories_and_numbers_its_page
         assert all(f"Halaman {i} dari {len(pages)}" in text for i, text in enumerate(pages, start=1)), path.name
         # about 30 lines a page; the signature block takes about 12 lines' height with the last rows and the totals
         assert len(pages) <= 1 + (people[(month, kode)] + 12) // 30, path.name
+        if len(pages) > 1:
+            long_pdfs += 1
+            _assert_carried_forward(path, amounts[month, kode])
+    assert long_pdfs, "the test city has an OPD whose PDF runs over a page"
+
+
+def _carried(text: str, label: str) -> list[int] | None:
+    """The six running totals printed after a band's label (Bruto .. Dibayar), or None when the page has none."""
+    found = text.splitlines()
+    if label not in found:
+        return None
+    at = found.index(label)
+    return [int(v.replace(".", "")) for v in found[at + 1:at + 7]]
+
+
+def _assert_carried_forward(path: Path, amounts: dict[str, tuple[int, ...]]) -> int:
+    """Each page that the table runs over ends with the totals of every line printed so far, and the next page starts
+    with the same figures; returns the page count. `amounts`: NIP -> its six money columns."""
+    import re
+    import pypdf
+    pages = [p.extract_text() for p in pypdf.PdfReader(path).pages]
+    running, printed = [0] * 6, set()
+    for i, text in enumerate(pages):
+        nips = set(re.findall(r"(?<![0-9])[0-9]{18}(?![0-9])", text)) & set(amounts)
+        assert not nips & printed, (path.name, i)
+        printed |= nips
+        brought = _carried(text, "Jumlah pindahan")
+        assert brought == (running if i else None), (path.name, i)
+        running = [r + sum(amounts[n][k] for n in nips) for k, r in enumerate(running)]
+        assert _carried(text, "Jumlah dipindahkan") == (running if i < len(pages) - 1 else None), (path.name, i)
+    assert printed == set(amounts), path.name
+    return len(pages)
+
+
+def test_a_long_pdf_carries_its_running_totals_from_page_to_page(tmp_path):
+    """75 lines (every seventh deferred, every fifth with a two-line note) run over four pages; the totals carried
+    from each page are the sums of the lines printed up to it, computed here from the lines."""
+    from orchestration.defs.reports.payout_data import OpdPayout, Signatory
+    from orchestration.defs.reports.payout_pdf import write_opd_pdf
+    lines = []
+    for i in range(1, 76):
+        deferred = 1_000 * (i % 7 == 0)
+        lines.append(dict(line_no=i, nip=f"19800101200501{i:04d}", nama=f"PEGAWAI {i}", golongan="III/a",
+                          kelas_jabatan=7, predikat_nama="Baik", gross_amount=3_000_000 + i, deferred_amount=deferred,
+                          released_amount=500 * (i == 40), kurang_bayar_amount=0, lebih_bayar_amount=0,
+                          payable_amount=3_000_000 + i - deferred + 500 * (i == 40), corrected_periods=None,
+                          keterangan="Ditunda karena SKP tahunan belum selesai dinilai" if i % 5 == 0 else "Penuh"))
+    opd = OpdPayout("D01", "Dinas Contoh", lines, (Signatory("KEPALA_OPD", "Kepala Dinas", "BUDI", None),
+                                                    Signatory("BENDAHARA", "Bendahara", "SITI", None)))
+    path = write_opd_pdf(APRIL, opd, tmp_path / "d01.pdf", "Bontang, 5 Mei 2025")
+    money = ("gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
+             "payable_amount")
+    assert _assert_carried_forward(path, {l["nip"]: tuple(l[c] for c in money) for l in lines}) >= 3
+    # by hand: gross 75 x 3,000,000 + (1 + .. + 75); ten lines deferred (7, 14, .., 70); line 40 releases 500
+    import pypdf
+    last = pypdf.PdfReader(path).pages[-1].extract_text().splitlines()
+    at = last.index("JUMLAH")
+    assert [int(v.replace(".", "")) for v in last[at + 1:at + 7]] == \
+        [225_002_850, 10_000, 500, 0, 0, 225_002_850 - 10_000 + 500]
 
 
 def test_the_bank_file_transfers_only_amounts_and_its_control_total_is_the_payable(small_home):
@@ -96,6 +164,23 @@ def test_the_bank_file_transfers_only_amounts_and_its_control_total_is_the_payab
     assert (int(control["total_amount"]), int(control["lines"])) == (paid, lines) == \
         (sum(int(r["payable_amount"]) for r in bank), len(bank))
     assert control["period"] == "2025-04"
+
+
+def test_the_runs_that_wrote_a_bank_file_are_found_from_its_bytes(small_home, tmp_path):
+    """The bank file carries the month, not a run id (the same facts give the same bytes); the audit log names the
+    run that wrote it, and refuses a file altered since."""
+    bank = small_home / "reports" / "2025-04" / "payout_2025-04_bank.csv"
+    found = subprocess.run([KINERJA, "runs", "--home", str(small_home), "--file", str(bank)],
+                           capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    expected = {r[0] for r in query(small_home, "select run_id from audit.pipeline_runs where report_files like "
+                                                "'%reports/2025-04/payout_2025-04_bank.csv%'")}
+    assert expected and {line.split()[0] for line in found.stdout.splitlines()} == expected
+    altered = tmp_path / bank.name
+    altered.write_bytes(bank.read_bytes().replace(b"\n", b"\r\n", 1))
+    refused = subprocess.run([KINERJA, "runs", "--home", str(small_home), "--file", str(altered)],
+                             capture_output=True, text=True)
+    assert refused.returncode == 1 and "no recorded run" in refused.stderr
 
 
 def test_rerunning_a_month_gives_byte_identical_files(small_home, tmp_path):

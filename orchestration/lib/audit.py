@@ -176,3 +176,11 @@ def list_runs(home: Path) -> list[dict]:
     files = sorted(folder.glob("*.parquet")) if folder.exists() else []
     rows = [r for f in files for r in pq.read_table(f, schema=SCHEMA).to_pylist()]
     return sorted(rows, key=lambda r: r["started_at"])
+
+
+def runs_that_wrote(home: Path, path: Path) -> list[dict]:
+    """The recorded runs whose report files include these exact bytes (by SHA-256). Payout files carry no run id, so
+    that the same facts give the same bytes; the audit log ties the bytes to the runs that wrote or re-wrote them."""
+    from orchestration.lib.raw_store import sha256_file
+    sha = sha256_file(Path(path))
+    return [r for r in list_runs(home) if sha in json.loads(r["report_files"] or "{}").values()]

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from orchestration.lib.money import XLSX_DECIMAL, XLSX_INTEGER
+
 PREDIKAT = [("n_sangat_baik", "Sangat baik"), ("n_baik", "Baik"), ("n_butuh_perbaikan", "Butuh perbaikan"),
             ("n_kurang", "Kurang"), ("n_sangat_kurang", "Sangat kurang")]
 COLORS = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"]
@@ -77,7 +79,8 @@ def _workbook(rows: list[dict], year: int, path: Path) -> Path:
 
     def add(**props):
         return wb.add_format({"font_size": 8, "valign": "top", "border": 1, **props})
-    fmt = {"int": add(num_format="#,##0"), "pct": add(num_format="0.00"), "dec": add(num_format="0.00"),
+    fmt = {"int": add(num_format=XLSX_INTEGER), "pct": add(num_format=XLSX_DECIMAL),
+           "dec": add(num_format=XLSX_DECIMAL),
            "text": add(), "wrap": add(text_wrap=True), "head": add(bold=True, bg_color="#DDEBF7", text_wrap=True),
            "title": wb.add_format({"bold": True, "font_size": 12})}
     ws = wb.add_worksheet("Per OPD")

@@ -1,6 +1,7 @@
 """One printable PDF per OPD: the daftar nominatif, its totals and the signature block.
 The totals row and the signature block stay on one page with the table's last rows; each page carries
-"Halaman x dari y"; the fonts (Bitstream Vera, shipped with reportlab) are embedded; the same facts give the same
+"Halaman x dari y"; a page the table runs over ends with the running totals ("Jumlah dipindahkan") and the next
+begins with them ("Jumlah pindahan"); the fonts (Bitstream Vera, shipped with reportlab) are embedded; the same facts give the same
 bytes."""
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from orchestration.lib.money import thousands
 
@@ -29,6 +30,9 @@ MONEY = ("gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amo
 WIDTHS = [8 * mm, 33 * mm, 35 * mm, 10 * mm, 10 * mm, 25 * mm, 22 * mm, 20 * mm, 20 * mm, 20 * mm, 20 * mm, 22 * mm,
           27 * mm]
 KEEP_LAST_ROWS = 3   # table rows printed on the page of the totals and the signatures
+MONEY_AT = HEADERS.index("Bruto")   # the first money column; MONEY follow it in order
+LEFT, TOP, BOTTOM = 12 * mm, 12 * mm, 14 * mm
+BAND = 5 * mm        # the carried-forward band, drawn in the top and bottom margins (outside the frame)
 FONT, BOLD = "Vera", "VeraBd"
 _FONTS = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
 
@@ -39,12 +43,32 @@ def _register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(BOLD, os.path.join(_FONTS, "VeraBd.ttf")))
 
 
-def _line(line: dict) -> list:
-    note = line["keterangan"] or ""
-    if line["corrected_periods"]:
-        note = f"{note} ({line['corrected_periods']})"
-    return [line["line_no"], line["nip"], line["nama"], line["golongan"], line["kelas_jabatan"],
-            line["predikat_nama"] or "-", *(thousands(line[c]) for c in MONEY), Paragraph(note, _NOTE)]
+class _RunningTotals(Flowable):
+    """Takes no room; drawn with its row, it leaves the totals up to and including that row on the canvas, so the
+    page's footer knows what is carried forward from exactly the rows that page printed."""
+
+    def __init__(self, totals: tuple[int, ...]):
+        super().__init__()
+        self.totals = totals
+
+    def wrap(self, *_):
+        return 0, 0
+
+    def draw(self):
+        self.canv._carried = self.totals
+
+
+def _lines(opd: OpdPayout) -> list[list]:
+    rows, running = [], [0] * len(MONEY)
+    for line in opd.lines:
+        running = [t + int(line[c]) for t, c in zip(running, MONEY)]
+        note = line["keterangan"] or ""
+        if line["corrected_periods"]:
+            note = f"{note} ({line['corrected_periods']})"
+        rows.append([line["line_no"], line["nip"], line["nama"], line["golongan"], line["kelas_jabatan"],
+                     line["predikat_nama"] or "-", *(thousands(line[c]) for c in MONEY),
+                     [Paragraph(note, _NOTE), _RunningTotals(tuple(running))]])
+    return rows
 
 
 def _table(rows: list[list], header: bool, total: bool) -> Table:
@@ -76,12 +100,31 @@ def _signature(opd: OpdPayout, signed_on: str) -> Table:
     return block
 
 
+def _band(c: canvas.Canvas, y: float, label: str, totals: tuple[int, ...]) -> None:
+    """One table-wide row outside the frame: the label under Nama, each running total under its money column."""
+    # where platypus puts the table: centred in the frame, inside the frame's 6 pt padding
+    edges = [LEFT + 6 + (landscape(A4)[0] - 2 * LEFT - 12 - sum(WIDTHS)) / 2]
+    for w in WIDTHS:
+        edges.append(edges[-1] + w)
+    c.setLineWidth(0.25)
+    c.setStrokeColor(colors.grey)
+    c.rect(edges[0], y, edges[-1] - edges[0], BAND)
+    for x in edges[MONEY_AT:MONEY_AT + len(MONEY) + 1]:
+        c.line(x, y, x, y + BAND)
+    c.setFont(BOLD, 7)
+    c.drawString(edges[2] + 3, y + 1.6 * mm, label)
+    for i, total in enumerate(totals):
+        c.drawRightString(edges[MONEY_AT + i + 1] - 6, y + 1.6 * mm, thousands(total))
+
+
 class _NumberedCanvas(canvas.Canvas):
-    """Writes "Halaman x dari y" once the page count is known (two passes over the saved pages)."""
+    """Writes "Halaman x dari y" once the page count is known (two passes over the saved pages), and the running
+    totals a page carries forward to the next."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._pages = []
+        self._carried = None
 
     def showPage(self):
         self._pages.append(dict(self.__dict__))
@@ -89,11 +132,17 @@ class _NumberedCanvas(canvas.Canvas):
 
     def save(self):
         total = len(self._pages)
-        for state in self._pages:
+        carried = [state["_carried"] for state in self._pages]
+        height = landscape(A4)[1]
+        for i, state in enumerate(self._pages):
             self.__dict__.update(state)
+            if i > 0 and carried[i - 1]:
+                _band(self, height - TOP + 1 * mm, "Jumlah pindahan", carried[i - 1])
+            if i < total - 1 and carried[i]:
+                _band(self, BOTTOM - BAND - 1 * mm, "Jumlah dipindahkan", carried[i])
             self.setFont(FONT, 7)
-            self.drawRightString(landscape(A4)[0] - 12 * mm, 7 * mm, f"Halaman {self._pageNumber} dari {total}")
-            self.drawString(12 * mm, 7 * mm, self._doc_title)
+            self.drawRightString(landscape(A4)[0] - 12 * mm, 5 * mm, f"Halaman {self._pageNumber} dari {total}")
+            self.drawString(12 * mm, 5 * mm, self._doc_title)
             super().showPage()
         super().save()
 
@@ -105,11 +154,11 @@ def write_opd_pdf(period: dt.date, opd: OpdPayout, path: Path, signed_on: str = 
     normal = styles["Normal"].clone("normal", fontName=FONT, fontSize=8)
     # invariant=1: no creation time or random document id, so the same facts give the same bytes
     # pageCompression=0 keeps the text greppable, so a test can prove accounts never appear in it
-    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), invariant=1, pageCompression=0, leftMargin=12 * mm,
-                            rightMargin=12 * mm, topMargin=12 * mm, bottomMargin=14 * mm,
+    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), invariant=1, pageCompression=0, leftMargin=LEFT,
+                            rightMargin=LEFT, topMargin=TOP, bottomMargin=BOTTOM,
                             title=f"TPP {period:%Y-%m} {opd.opd_kode}", author="kinerja-tpp", creator="kinerja-tpp",
                             initialFontName=FONT)   # no reference to an unembedded base font
-    lines = [_line(line) for line in opd.lines]
+    lines = _lines(opd)
     totals = ["", "", "JUMLAH", "", "", "", *(thousands(opd.total(c)) for c in MONEY), ""]
     body, tail = lines[:-KEEP_LAST_ROWS], lines[-KEEP_LAST_ROWS:]
     story = [Paragraph(f"DAFTAR NOMINATIF TAMBAHAN PENGHASILAN PEGAWAI (TPP) BULAN {bulan(period).upper()}", title),

@@ -11,6 +11,8 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from orchestration.lib.money import XLSX_DECIMAL, XLSX_INTEGER
+
 from .payout_data import TOTAL_COLUMNS, MonthPayout, Signatory, bulan
 
 SHEET_COLUMNS = [  # (header, key, width, kind): narrow, in an 8-point font, so a sheet prints one A4 page wide
@@ -30,8 +32,7 @@ SUMMARY_COLUMNS = [("Kode", 8), ("OPD", 50), ("Pegawai", 9), ("Bruto (Rp)", 16),
 SUMMARY_TOTALS = ("gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
                   "payable_amount")
 HEAD_ROW = 2   # rows 0-1: title; row 2: column headers (repeated on every printed page)
-RUPIAH = "#,##0"
-PERCENT = "0.00"
+RUPIAH, PERCENT = XLSX_INTEGER, XLSX_DECIMAL
 
 
 def sheet_name(opd_kode: str, opd_nama: str) -> str:
