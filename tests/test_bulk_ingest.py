@@ -48,7 +48,7 @@ def assert_fetch_equal(endpoint, rel, path, chunk_bytes=None, pool=None, by_line
 
 def test_faults_city_bulk_equals_reference(landing):
     quarantined = 0
-    for source in ("roster", "attendance"):
+    for source in ("roster", "attendance", "salary"):
         for path in sorted((landing / "payroll" / source).glob("*.csv")):
             quarantined += len(assert_payroll_equal(source, path.relative_to(landing).as_posix(), path).rejections)
     for endpoint in ("rw-kinerjaperiodik", "rw-skp22"):
@@ -65,6 +65,7 @@ CSV_MUTATIONS = [
     lambda v: "0" + v, lambda v: f'"{v}"', lambda v: v.replace("0", "٠"), lambda v: "21", lambda v: "PPPK",
     lambda v: "IV/e", lambda v: "XVII", lambda v: "2024-02-30", lambda v: "20240101", lambda v: "-1", lambda v: "1_0",
     lambda v: v + "\t", lambda v: v.upper(), lambda v: "17", lambda v: "18", lambda v: "31", lambda v: "32",
+    lambda v: "K/4", lambda v: "k/0", lambda v: v + "000000", lambda v: "9999999999", lambda v: "1.5",
 ]
 
 
@@ -81,7 +82,7 @@ def _mutate_csv(line: str, rng: random.Random) -> str:
     return out
 
 
-@pytest.mark.parametrize("source", ["roster", "attendance"])
+@pytest.mark.parametrize("source", ["roster", "attendance", "salary"])
 def test_mutated_payroll_lines_bulk_equals_reference(landing, tmp_path, source):
     rng = random.Random(7)
     lines = (landing / "payroll" / source / "2025-02.csv").read_text().splitlines()

@@ -11,7 +11,7 @@ def test_dbt_unit_tests_pass(small_home):
     r = subprocess.run([dbt_bin(), "test", "--select", "test_type:unit", "--profiles-dir", ".", "--project-dir", "."],
                        cwd=DBT_DIR, capture_output=True, text=True, env={**os.environ, "KINERJA_HOME": str(small_home)})
     assert r.returncode == 0, r.stdout[-4000:]
-    assert "PASS=10" in r.stdout and "ERROR=0" in r.stdout
+    assert "PASS=11" in r.stdout and "ERROR=0" in r.stdout
 
 
 def test_one_entitlement_row_per_rostered_person_month_and_identity(small_home):

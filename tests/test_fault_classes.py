@@ -33,6 +33,7 @@ SKP_DEADLINE = "siasn/rw-skp22/2025-03-31T2000.jsonl"
 SKP_APRIL = "siasn/rw-skp22/2025-04-03T0800.jsonl"
 ROSTER = "payroll/roster/{}.csv"
 ATTENDANCE = "payroll/attendance/{}.csv"
+SALARY = "payroll/salary/{}.csv"
 
 
 def run(landing: Path, home: Path):
@@ -188,7 +189,8 @@ def test_harmless_input_changes_nothing(clean, baseline, tmp_path):
     assert (withdrawn / "payout_2025-04_bank.csv").exists()
     assert (home / "reports" / "2025-03" / "payout_2025-03_bank.csv").exists()
     listed = subprocess.run([KINERJA, "runs", "--home", str(home)], capture_output=True, text=True).stdout
-    assert "  2025-03: gate passed, 3 current (payout_2025-03.csv, payout_2025-03_bank.csv, payout_2025-03_bank_control.csv)" \
+    assert "  2025-03: gate passed, 4 current (payout_2025-03.csv, payout_2025-03_bank.csv, payout_2025-03_bank_control.csv, " \
+        "payout_2025-03_pajak_bpjs.csv)" \
         in listed
     assert f"  2025-04: gate FAILED, none current (-); withdrawn by run(s) {withdrawn.name[:8]}" in listed
 
@@ -304,9 +306,17 @@ def per_person(clean, baseline, people, tmp_path_factory):
     write_lines(landing, ATTENDANCE.format("2025-03"), cut)
     april = lines(landing, ROSTER.format("2025-04"))
     write_lines(landing, ROSTER.format("2025-04"), april[: len(april) * 8 // 10])   # 20% of April's roll gone
+    salary = lines(landing, SALARY.format("2025-03"))                    # the salary system's file
+    no_salary, bad_ptkp = next(people), next(people)
+    cells = salary[line_index(salary, bad_ptkp)].split(b",")
+    cells[1] = b"K/9"                                                    # a PTKP status that does not exist
+    salary[line_index(salary, bad_ptkp)] = b",".join(cells)
+    del salary[line_index(salary, no_salary)]                            # a rostered person without a salary row
+    write_lines(landing, SALARY.format("2025-03"), salary)
     r = run(landing, home)
     return {"landing": landing, "home": home, "run": r, "faults": faults, "unreadable": unreadable,
-            "bad_rows": bad_rows, "dup": dup_nip, "negative": neg_nip, "nip0": nip0, "baseline": baseline}
+            "bad_rows": bad_rows, "dup": dup_nip, "negative": neg_nip, "nip0": nip0, "baseline": baseline,
+            "no_salary": no_salary, "bad_ptkp": bad_ptkp}
 
 
 def issues(home: Path, period) -> list[tuple]:
@@ -401,6 +411,26 @@ def test_payroll_row_faults_are_quarantined_and_block_march(per_person):
     (reasons, payable), = query(home, "select reasons, payable_amount from marts.fct_tpp_entitlement "
                                       "where nip = ? and period = ?", [per_person["negative"], MARCH])
     assert "NO_ATTENDANCE" in reasons and payable < per_person["baseline"][(per_person["negative"], "2025-03-01")]
+
+
+def test_salary_faults_block_march_and_leave_no_net_to_transfer(per_person):
+    """A rostered person missing from the salary file, and one whose salary row is quarantined (PTKP status K/9):
+    without the salary side neither PPh 21 nor BPJS can be computed, so March has no net for them and is blocked."""
+    home = per_person["home"]
+    (field,), = query(home, "select field from staging.stg_ingest__quarantine where source_file = ?",
+                      [SALARY.format("2025-03")])
+    assert field == "ptkp_status"
+    for nip in (per_person["no_salary"], per_person["bad_ptkp"]):
+        (net, pph21), = query(home, "select net_amount, pph21_amount from marts.fct_tpp_entitlement "
+                                    "where nip = ? and period = ?", [nip, MARCH])
+        assert net is None and pph21 is None
+        (net,), = query(home, "select net_amount from marts.fct_tpp_entitlement where nip = ? and period = ?",
+                        [nip, APRIL])
+        assert net is not None and net > 0                             # April's salary file has them
+    gate = json.loads((home / "quality" / "2025-03" / "gate.json").read_text())
+    salary = next(s for s in gate["suites"] if s["suite"] == "salary_inputs")
+    assert not salary["success"] and salary["severity"] == "critical"
+    assert "check quality/quality_gate:salary_inputs failed" in per_person["run"].stdout
 
 
 def test_plausibility_catches_partial_files(per_person):

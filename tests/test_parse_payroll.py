@@ -57,3 +57,21 @@ def test_attendance_negative_count_and_missing_column():
 def test_empty_file():
     out = parse_payroll_csv("roster", "payroll/roster/2025-01.csv", b"")
     assert [(r.source_line, r.field) for r in out.rejections] == [(0, "(file)")]
+
+
+def test_each_salary_fault_class():
+    from orchestration.lib.contract import SALARY_COLUMNS
+    good = "198609262015051001,K/1,7500000,7000000,93750,70000,250000"
+    rows = [good,                                                             # line 2 accepted
+            good.replace("1001,K/1", "1002,K/4"),                             # line 3 PTKP status unknown
+            good.replace("1001,", "1003,").replace(",7500000,", ",7.500.000,"),   # line 4 dots in an amount
+            good.replace("1001,", "1004,").replace(",93750,", ",-1,"),        # line 5 negative PPh
+            good.replace("1001,", "1005,").replace(",93750,", ",8000000,"),   # line 6 PPh above the salary
+            good.replace("1001,", "1006,").replace(",70000,", ",7000001,")]   # line 7 BPJS above its base
+    data = ("\n".join([",".join(SALARY_COLUMNS), *rows]) + "\n").encode()
+    out = parse_payroll_csv("salary", "payroll/salary/2025-01.csv", data)
+    assert sorted((r.source_line, r.field) for r in out.rejections) == [
+        (3, "ptkp_status"), (4, "gaji_bruto"), (5, "pph21_gaji"), (6, "pph21_gaji"), (7, "jkn_employee_gaji")]
+    assert [(r["nip"], r["ptkp_status"], r["gaji_bruto"], r["pph21_gaji"]) for r in out.rows] == [
+        ("198609262015051001", "K/1", 7_500_000, 93_750)]
+    assert out.lines_landed == 6 and out.rows_quarantined == 5

@@ -25,6 +25,8 @@ GOOD = {
     "deferral_ledger": {"nip": NIP, "ledger_deferred": 5000000, "fact_deferred": 5000000, "released_plus_open": 5000000},
     "month_plausibility": {"check": "roster_rows: 200 rows on the roster (threshold 1.0, QT-ROSTER-MIN)", "is_ok": True},
     "evidence_complete": None,        # the good batch is empty
+    "salary_inputs": {"nip": NIP, "has_salary_row": True, "has_pph21": True, "has_net_amount": True,
+                      "net_amount": 4_950_000, "expected_net": 4_950_000},
 }
 QUARANTINE_ROW = {"rejected_row": "payroll/roster/2025-01.csv:3 nip", "message": "bad"}
 # suites whose good batch is empty, and a row that breaks each
@@ -72,7 +74,7 @@ def test_every_expectation_has_a_severity_matching_its_suite():
             f"{suite.name}: committed suite differs from suites.py; run `kinerja gx-init`"
         assert {e["severity"] for e in stored["expectations"]} == {suite.severity}
         counts[suite.severity] += len(stored["expectations"])
-    assert counts[CRITICAL] >= 40 and counts[WARNING] == 7   # corrections_within_threshold, signatories_present
+    assert counts[CRITICAL] >= 45 and counts[WARNING] == 8   # ... signatories_present, ter_category_mid_year
 
 
 @pytest.mark.parametrize("suite", [s for s in SUITES if s.severity == CRITICAL], ids=lambda s: s.name)

@@ -81,8 +81,8 @@ def test_each_pdf_ends_with_its_totals_and_both_signatories_and_numbers_its_page
     assert len(pdfs) == len(people)
     amounts: dict = {}
     for p, k, nip, *money in query(small_home, """
-            select period, opd_kode, nip, gross_amount, deferred_amount, released_amount, kurang_bayar_amount,
-                   lebih_bayar_amount, payable_amount from marts.rpt_tpp_payout"""):
+            select period, opd_kode, nip, gross_amount, deferred_amount, released_amount, correction_amount,
+                   payable_amount, pph21_amount, bpjs_employee_amount, net_amount from marts.rpt_tpp_payout"""):
         amounts.setdefault((f"{p:%Y-%m}", k), {})[nip] = tuple(money)
     long_pdfs = 0
     for path in pdfs:
@@ -100,21 +100,21 @@ def test_each_pdf_ends_with_its_totals_and_both_signatories_and_numbers_its_page
 
 
 def _carried(text: str, label: str) -> list[int] | None:
-    """The six running totals printed after a band's label (Bruto .. Dibayar), or None when the page has none."""
+    """The eight running totals printed after a band's label (Bruto .. Netto), or None when the page has none."""
     found = text.splitlines()
     if label not in found:
         return None
     at = found.index(label)
-    return [int(v.replace(".", "")) for v in found[at + 1:at + 7]]
+    return [int(v.replace(".", "")) for v in found[at + 1:at + 9]]
 
 
 def _assert_carried_forward(path: Path, amounts: dict[str, tuple[int, ...]]) -> int:
     """Each page that the table runs over ends with the totals of every line printed so far, and the next page starts
-    with the same figures; returns the page count. `amounts`: NIP -> its six money columns."""
+    with the same figures; returns the page count. `amounts`: NIP -> its eight money columns."""
     import re
     import pypdf
     pages = [p.extract_text() for p in pypdf.PdfReader(path).pages]
-    running, printed = [0] * 6, set()
+    running, printed = [0] * 8, set()
     for i, text in enumerate(pages):
         nips = set(re.findall(r"(?<![0-9])[0-9]{18}(?![0-9])", text)) & set(amounts)
         assert not nips & printed, (path.name, i)
@@ -128,41 +128,53 @@ def _assert_carried_forward(path: Path, amounts: dict[str, tuple[int, ...]]) -> 
 
 
 def test_a_long_pdf_carries_its_running_totals_from_page_to_page(tmp_path):
-    """75 lines (every seventh deferred, every fifth with a two-line note) run over four pages; the totals carried
-    from each page are the sums of the lines printed up to it, computed here from the lines."""
+    """75 lines (every seventh deferred, every fifth with a two-line note, every third's PPh 21 borne by the
+    government) run over several pages; the totals carried from each page are the sums of the lines printed up to
+    it, computed here from the lines."""
     from orchestration.defs.reports.payout_data import OpdPayout, Signatory
     from orchestration.defs.reports.payout_pdf import write_opd_pdf
     lines = []
     for i in range(1, 76):
         deferred = 1_000 * (i % 7 == 0)
+        payable = 3_000_000 + i - deferred + 500 * (i == 40)
         lines.append(dict(line_no=i, nip=f"19800101200501{i:04d}", nama=f"PEGAWAI {i}", golongan="III/a",
                           kelas_jabatan=7, predikat_nama="Baik", gross_amount=3_000_000 + i, deferred_amount=deferred,
-                          released_amount=500 * (i == 40), kurang_bayar_amount=0, lebih_bayar_amount=0,
-                          payable_amount=3_000_000 + i - deferred + 500 * (i == 40), corrected_periods=None,
+                          released_amount=500 * (i == 40), correction_amount=0, payable_amount=payable,
+                          pph21_amount=150_000, pph21_borne_by="government" if i % 3 == 0 else "employee",
+                          bpjs_employee_amount=30_000, bpjs_employer_amount=120_000,
+                          net_amount=payable - 30_000 - (0 if i % 3 == 0 else 150_000), corrected_periods=None,
                           keterangan="Ditunda karena SKP tahunan belum selesai dinilai" if i % 5 == 0 else "Penuh"))
     opd = OpdPayout("D01", "Dinas Contoh", lines, (Signatory("KEPALA_OPD", "Kepala Dinas", "BUDI", None),
                                                     Signatory("BENDAHARA", "Bendahara", "SITI", None)))
     path = write_opd_pdf(APRIL, opd, tmp_path / "d01.pdf", "Bontang, 5 Mei 2025")
-    money = ("gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
-             "payable_amount")
+    money = ("gross_amount", "deferred_amount", "released_amount", "correction_amount", "payable_amount",
+             "pph21_amount", "bpjs_employee_amount", "net_amount")
     assert _assert_carried_forward(path, {l["nip"]: tuple(l[c] for c in money) for l in lines}) >= 3
-    # by hand: gross 75 x 3,000,000 + (1 + .. + 75); ten lines deferred (7, 14, .., 70); line 40 releases 500
+    # by hand: gross 75 x 3,000,000 + (1 + .. + 75); ten lines deferred (7, 14, .., 70); line 40 releases 500;
+    # PPh 21 150,000 each, withheld from the 50 lines whose number is not a multiple of 3; BPJS 30,000 each
     import pypdf
     last = pypdf.PdfReader(path).pages[-1].extract_text().splitlines()
     at = last.index("JUMLAH")
-    assert [int(v.replace(".", "")) for v in last[at + 1:at + 7]] == \
-        [225_002_850, 10_000, 500, 0, 0, 225_002_850 - 10_000 + 500]
+    payable = 225_002_850 - 10_000 + 500
+    assert [int(v.replace(".", "")) for v in last[at + 1:at + 9]] == \
+        [225_002_850, 10_000, 500, 0, payable, 75 * 150_000, 75 * 30_000, payable - 50 * 150_000 - 75 * 30_000]
+    assert "150.000*" in pypdf.PdfReader(path).pages[0].extract_text()     # line 3: borne by the government
 
 
 def test_the_bank_file_transfers_only_amounts_and_its_control_total_is_the_payable(small_home):
     folder = small_home / "reports" / "2025-04"
     bank = list(csv.DictReader(io.StringIO((folder / "payout_2025-04_bank.csv").read_text())))
-    assert bank and all(int(r["payable_amount"]) > 0 for r in bank)
+    assert bank and all(int(r["net_amount"]) > 0 for r in bank)
     control = next(csv.DictReader(io.StringIO((folder / "payout_2025-04_bank_control.csv").read_text())))
-    paid, lines = query(small_home, "select sum(payable_amount), count(*) filter (where payable_amount > 0) "
+    paid, lines = query(small_home, "select sum(net_amount), count(*) filter (where net_amount > 0) "
                                     "from marts.fct_tpp_entitlement where period = '2025-04-01'")[0]
     assert (int(control["total_amount"]), int(control["lines"])) == (paid, lines) == \
-        (sum(int(r["payable_amount"]) for r in bank), len(bank))
+        (sum(int(r["net_amount"]) for r in bank), len(bank))
+    # the bank transfers the net: payable less PPh 21 withheld and the employee's BPJS Kesehatan
+    (payable, withheld, bpjs), = query(small_home, "select sum(payable_amount), sum(pph21_withheld_amount), "
+                                       "sum(bpjs_employee_amount) from marts.fct_tpp_entitlement "
+                                       "where period = '2025-04-01' and net_amount > 0")
+    assert paid == payable - withheld - bpjs and bpjs > 0
     assert control["period"] == "2025-04"
 
 
@@ -204,7 +216,8 @@ def test_csv_only_documents_write_the_same_two_csvs(small_home, tmp_path):
             write_payout_files(con, APRIL, tmp_path, None, documents="pdf")
     finally:
         con.close()
-    names = ["payout_2025-04.csv", "payout_2025-04_bank.csv", "payout_2025-04_bank_control.csv"]
+    names = ["payout_2025-04.csv", "payout_2025-04_bank.csv", "payout_2025-04_bank_control.csv",
+             "payout_2025-04_pajak_bpjs.csv"]
     assert sorted(p.name for p in files) == names
     assert sorted(p.name for p in tmp_path.rglob("*")) == names
     for path in files:

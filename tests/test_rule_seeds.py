@@ -27,6 +27,12 @@ RULE_KEYS = {
     "rule_correction_offset": ["policy"],
     "rule_signatory": ["opd_kode", "role"],
     "rule_reason_text": ["reason_code"],
+    "rule_pph21_ter": ["category", "row_no"],
+    "rule_ptkp": ["ptkp_status"],
+    "rule_pph21_bracket": ["bracket_no"],
+    "rule_tax_parameter": ["parameter"],
+    "rule_pph21_bearer": ["jenis_pegawai"],
+    "rule_bpjs_kesehatan": ["party"],
 }
 
 
@@ -83,6 +89,35 @@ def test_discipline_rates_shares_status_gate_and_cutoff():
     cutoff = {r["period"]: r["cutoff_at"] for r in rows("rule_payroll_cutoff")}
     assert cutoff["2025-04-01"] == "2025-05-05 23:59:59+08:00"
     assert len(rows("rule_basic_tpp")) == 17
+
+
+def test_tax_and_bpjs_tables_are_pp58_2023_pasal_17_and_perpres_75_2019():
+    """DOMAIN.md section 7, written out by hand: the first rows and the top row of each TER table, the PTKP ladder,
+    the Pasal 17 brackets, biaya jabatan, BPJS Kesehatan with its cap, and who bears PPh 21."""
+    ter = {(r["category"], int(r["row_no"])): (int(r["gross_above"]), r["gross_up_to_incl"], int(r["rate_bp"]))
+           for r in rows("rule_pph21_ter")}
+    assert len(ter) == 125 and sum(c == "A" for c, _ in ter) == 44 and sum(c == "B" for c, _ in ter) == 40
+    assert ter[("A", 1)] == (0, "5400000", 0) and ter[("A", 2)] == (5_400_000, "5650000", 25)
+    assert ter[("B", 1)] == (0, "6200000", 0) and ter[("B", 2)] == (6_200_000, "6500000", 25)
+    assert ter[("C", 1)] == (0, "6600000", 0) and ter[("C", 2)] == (6_600_000, "6950000", 25)
+    assert ter[("A", 44)] == (1_400_000_000, "", 3400) and ter[("C", 41)] == (1_419_000_000, "", 3400)
+    for category in "ABC":                                              # contiguous: each row starts where the last ended
+        table = sorted((n, v) for (c, n), v in ter.items() if c == category)
+        assert all(int(a[1][1]) == b[1][0] for a, b in zip(table, table[1:])), category
+    ptkp = {r["ptkp_status"]: (r["ter_category"], int(r["annual_amount"])) for r in rows("rule_ptkp")}
+    assert ptkp == {"TK/0": ("A", 54_000_000), "TK/1": ("A", 58_500_000), "K/0": ("A", 58_500_000),
+                    "TK/2": ("B", 63_000_000), "TK/3": ("B", 67_500_000), "K/1": ("B", 63_000_000),
+                    "K/2": ("B", 67_500_000), "K/3": ("C", 72_000_000)}
+    brackets = [(int(r["pkp_above"]), r["pkp_up_to_incl"], float(r["rate_pct"])) for r in rows("rule_pph21_bracket")]
+    assert brackets == [(0, "60000000", 5), (60_000_000, "250000000", 15), (250_000_000, "500000000", 25),
+                        (500_000_000, "5000000000", 30), (5_000_000_000, "", 35)]
+    params = {r["parameter"]: float(r["value"]) for r in rows("rule_tax_parameter")}
+    assert params == {"biaya_jabatan_pct": 5, "biaya_jabatan_annual_max": 6_000_000, "pkp_round_down_to": 1000,
+                      "annual_recompute_month": 12, "employer_jkn_in_tax_gross": 1}
+    bpjs = {r["party"]: (float(r["pct"]), int(r["cap_amount"])) for r in rows("rule_bpjs_kesehatan")}
+    assert bpjs == {"employee": (1, 12_000_000), "employer": (4, 12_000_000)}
+    bearer = {r["jenis_pegawai"]: (r["borne_by"], r["confidence"]) for r in rows("rule_pph21_bearer")}
+    assert bearer == {"PNS": ("government", "assumed"), "CPNS": ("government", "assumed"), "PPPK": ("employee", "law")}
 
 
 def test_the_rules_page_is_generated_from_the_seeds():

@@ -30,7 +30,7 @@ def test_payroll_sensor_requests_each_new_or_redelivered_file_once(tmp_path):
     generate_city(tmp_path, 20, parse_month("2025-01"), parse_month("2025-02"), seed=2)
     paths = KinerjaPaths(landing=str(tmp_path), home=str(tmp_path / "home"))
     first = payroll_file_sensor(dg.build_sensor_context(cursor=None, resources={"paths": paths}))
-    assert sorted(r.partition_key for r in first.run_requests) == ["2025-01", "2025-01", "2025-02", "2025-02"]
+    assert sorted(r.partition_key for r in first.run_requests) == ["2025-01"] * 3 + ["2025-02"] * 3   # roster, attendance, salary
     again = payroll_file_sensor(dg.build_sensor_context(cursor=first.cursor, resources={"paths": paths}))
     assert again.run_requests == []
     roster = tmp_path / "payroll" / "roster" / "2025-02.csv"

@@ -1,7 +1,9 @@
--- One row per rostered person and month: the TPP entitlement, its components, reasons and provenance.
--- An issued month: its lines as issued, never rewritten (DOMAIN.md section 8). An open month: the entitlement
--- from the inputs as they stand now, plus the corrections of issued months it pays:
--- payable = gross - deferred + released + correction, correction = kurang bayar - lebih bayar.
+-- One row per rostered person and month: the TPP entitlement, its components, the tax and contributions on it,
+-- the net amount the bank transfers, reasons and provenance.
+-- An issued month: its lines as issued, never rewritten (DOMAIN.md section 8). An open month: int_tpp_paid (the
+-- entitlement from the inputs as they stand now, plus the corrections of issued months it pays:
+-- payable = gross - deferred + released + correction) with int_tpp_tax (PPh 21, BPJS Kesehatan,
+-- net = payable - PPh 21 withheld - BPJS employee part; DOMAIN.md section 7).
 -- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
           pre_hook="{{ delete_run_months() }}") }}
@@ -11,79 +13,13 @@ with issued_months as (
 ),
 
 open_lines as (
-    select * from {{ ref('int_tpp_recomputed') }}
-    where {{ run_months_only('period') }} and period not in (select period from issued_months)
-),
-
-corrections as (
-    select
-        nip,
-        paid_in_period as period,
-        sum(amount) filter (where amount > 0) as kurang_bayar_amount,
-        -sum(amount) filter (where amount < 0) as lebih_bayar_amount,
-        sum(amount) as correction_amount,
-        list(distinct corrected_period order by corrected_period) as corrected_periods,
-        max(offset_rule_id) as offset_rule_id
-    from {{ ref('fct_tpp_correction') }}
-    where status = 'DUE'
-    group by nip, paid_in_period
-),
-
-corrected as (
-    select
-        open_lines.nip,
-        open_lines.period,
-        open_lines.opd_kode,
-        open_lines.kelas_jabatan,
-        open_lines.jenis_pegawai,
-        open_lines.kedudukan,
-        open_lines.basis_amount,
-        open_lines.status_factor,
-        open_lines.predikat_code,
-        open_lines.matrix_predikat_code,
-        open_lines.productivity_pct,
-        open_lines.productivity_amount,
-        open_lines.discipline_deduction_pct,
-        open_lines.discipline_amount,
-        open_lines.gross_amount,
-        open_lines.deferred_amount,
-        open_lines.released_amount,
-        cast(coalesce(corrections.kurang_bayar_amount, 0) as bigint) as kurang_bayar_amount,
-        cast(coalesce(corrections.lebih_bayar_amount, 0) as bigint) as lebih_bayar_amount,
-        cast(coalesce(corrections.correction_amount, 0) as bigint) as correction_amount,
-        cast(open_lines.payable_amount + coalesce(corrections.correction_amount, 0) as bigint) as payable_amount,
-        list_concat(open_lines.reasons, list_filter([
-            case when corrections.kurang_bayar_amount > 0 then 'KURANG_BAYAR' end,
-            case when corrections.lebih_bayar_amount > 0 then 'LEBIH_BAYAR' end
-        ], lambda reason: reason is not null)) as reasons,
-        open_lines.released_deferrals_of,
-        coalesce(corrections.corrected_periods, []) as corrected_periods,
-        open_lines.roster_source_file,
-        open_lines.roster_source_line,
-        open_lines.attendance_source_file,
-        open_lines.attendance_source_line,
-        open_lines.evaluation_record_id,
-        open_lines.evaluation_fetched_at,
-        open_lines.evaluation_source_file,
-        open_lines.evaluation_source_line,
-        open_lines.cutoff_at,
-        open_lines.basis_rule_id,
-        open_lines.status_rule_id,
-        open_lines.prod_share_rule_id,
-        open_lines.disc_share_rule_id,
-        open_lines.productivity_rule_id,
-        open_lines.matrix_rule_id,
-        open_lines.cutoff_rule_id,
-        open_lines.discipline_rule_ids,
-        open_lines.missing_attendance_rule_id,
-        open_lines.skp_gate_rule_id,
-        corrections.offset_rule_id
-    from open_lines
-    left join corrections
-        on corrections.nip = open_lines.nip and corrections.period = open_lines.period
+    select paid.*, tax.* exclude (nip, period)
+    from {{ ref('int_tpp_paid') }} as paid
+    left join {{ ref('int_tpp_tax') }} as tax using (nip, period)
+    where {{ run_months_only('paid.period') }}
 )
 
-select * from corrected
+select * from open_lines
 union all by name
 select * from {{ ref('stg_issued__lines') }}
 where {{ run_months_only('period') }} and period in (select period from issued_months)

@@ -60,9 +60,17 @@ select
     entitlement.released_amount,
     entitlement.kurang_bayar_amount,
     entitlement.lebih_bayar_amount,
+    entitlement.correction_amount,
     array_to_string(list_transform(entitlement.corrected_periods, lambda p: strftime(p, '%Y-%m')), ',')
         as corrected_periods,
     entitlement.payable_amount,
+    entitlement.pph21_amount,
+    entitlement.pph21_borne_by,
+    entitlement.pph21_withheld_amount,
+    entitlement.pph21_amount - entitlement.pph21_withheld_amount as pph21_government_amount,
+    entitlement.bpjs_employee_amount,
+    entitlement.bpjs_employer_amount,
+    entitlement.net_amount,
     array_to_string(entitlement.reasons, ',') as reasons,
     coalesce(texts.keterangan, '') as keterangan
 from entitlement

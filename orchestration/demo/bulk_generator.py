@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from orchestration.lib.contract import ATTENDANCE_COLUMNS, ROSTER_COLUMNS
+from orchestration.lib.contract import ATTENDANCE_COLUMNS, PTKP_STATUS, ROSTER_COLUMNS, SALARY_COLUMNS
 from orchestration.lib.months import month_range, next_month
 from .city_names import FAMILY_NAMES, GIVEN_NAMES, JABATAN, OPDS
 from .generator import (DEADLINE_FETCH_AT, LATE_FIRST_SEEN, LATE_GROUPS, PREDIKAT_LABEL, RATING_LABEL, RATING_PAIRS,
@@ -314,6 +314,36 @@ def roster_sql(k: int):
                            f"join opds o on o.opd = mm.opd where mm.m = {k} and mm.on_roster and p.i >= {lo} and p.i < {hi} order by p.i")
 
 
+def register_salary_rules(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """The rule seeds a salary system applies to its own figures (TER, PTKP category, BPJS), as temp tables;
+    returns (employee bp, employer bp, cap) of BPJS Kesehatan."""
+    from .salaries import SEEDS
+    con.execute(f"create or replace temp table salary_ter as select category, gross_above, gross_up_to_incl, rate_bp "
+                f"from read_csv('{SEEDS / 'rule_pph21_ter.csv'}', header = true)")
+    con.execute(f"create or replace temp table salary_ptkp as select ptkp_status, ter_category "
+                f"from read_csv('{SEEDS / 'rule_ptkp.csv'}', header = true)")
+    bpjs = dict((party, (round(float(pct) * 100), int(cap))) for party, pct, cap in con.execute(
+        f"select party, pct, cap_amount from read_csv('{SEEDS / 'rule_bpjs_kesehatan.csv'}', header = true)").fetchall())
+    return bpjs["employee"][0], bpjs["employer"][0], bpjs["employee"][1]
+
+
+def salary_sql(k: int, employee_bp: int, employer_bp: int, cap: int):
+    """A salary per person from a hash of the NIP (2.5 to 6.5 million base), with the salary system's own BPJS and
+    TER PPh 21 on it."""
+    return lambda lo, hi: f"""
+        with s as (select p.i, p.nip, ({list(PTKP_STATUS)!r})[(hash(p.nip) % 8)::integer + 1] as status,
+                          (2500000 + hash(p.nip || 'gaji') % 4000000)::bigint as base
+                   from person p join monthly mm using (i)
+                   where mm.m = {k} and mm.on_roster and p.i >= {lo} and p.i < {hi}),
+        v as (select *, base + 72420 + least(base, {cap}) * {employer_bp} // 10000 as bruto from s)
+        select concat_ws(',', v.nip, v.status, v.bruto, v.base, v.bruto * t.rate_bp // 10000,
+                         least(v.base, {cap}) * {employee_bp} // 10000, v.base * 475 // 10000) || chr(10) as line
+        from v join salary_ptkp c on c.ptkp_status = v.status
+        join salary_ter t on t.category = c.ter_category and v.bruto > t.gross_above
+                         and (t.gross_up_to_incl is null or v.bruto <= t.gross_up_to_incl)
+        order by v.i"""
+
+
 def attendance_sql(k: int):
     cols = ", ".join(["nip", *[f"mm.{c}::varchar" for c in ATTENDANCE_COLUMNS[1:]]])
     return lambda lo, hi: (f"select concat_ws(',', {cols}) || chr(10) as line from person p join monthly mm using (i) "
@@ -401,10 +431,13 @@ def generate_bulk(landing: Path, asn: int, start: dt.date, end: dt.date, seed: i
         join person rp on rp.i = mm.rater join opds o on o.opd = mm.opd
         join month_dates d0 on d0.k = r.k0 join month_dates d1 on d1.k = r.k1""")
     files = 0
+    salary_rules = register_salary_rules(con)
     for k, m in enumerate(months):
         _write(con, landing / f"payroll/roster/{m:%Y-%m}.csv", ",".join(ROSTER_COLUMNS) + "\n", roster_sql(k), total)
         _write(con, landing / f"payroll/attendance/{m:%Y-%m}.csv", ",".join(ATTENDANCE_COLUMNS) + "\n", attendance_sql(k), total)
-        files += 2
+        _write(con, landing / f"payroll/salary/{m:%Y-%m}.csv", ",".join(SALARY_COLUMNS) + "\n",
+               salary_sql(k, *salary_rules), total)
+        files += 3
     seen_at = {GROUPS.index("early"): dt.datetime(2025, 2, 1), GROUPS.index("by_snapshot"): _naive(SNAPSHOT_AT),
                **{GROUPS.index(g): _naive(t) for g, t in LATE_FIRST_SEEN.items() if t is not None}}
     runs = [(dt.datetime(*next_month(m).timetuple()[:3]).replace(day=3, hour=8), k) for k, m in enumerate(months)]

@@ -261,6 +261,11 @@ class CityGenerator:
             w.writerow([p.nip, hari_kerja, *row.tolist()])
         return buf.getvalue()
 
+    def salary_csv(self, m: dt.date) -> str:
+        from .salaries import salary_csv
+        return salary_csv([(p.nip, p.jenis, p.golongan, p.jenis_jabatan, p.tmt) for p in self.people
+                           if self.on_roster(p, m)], m)
+
     def build_ratings(self) -> None:
         """Periodic ratings per person and month (or quarter), with gaps, the max() bug and revisions."""
         rng = self.rng
@@ -398,6 +403,7 @@ def generate_city(landing: Path, asn: int = SNAPSHOT_ASN, start: dt.date = dt.da
     for m in months:
         files[f"payroll/roster/{m:%Y-%m}.csv"] = gen.roster_csv(m).encode()
         files[f"payroll/attendance/{m:%Y-%m}.csv"] = gen.attendance_csv(m).encode()
+        files[f"payroll/salary/{m:%Y-%m}.csv"] = gen.salary_csv(m).encode()
     for fetch_at, roster_month in gen.fetch_runs():
         stamp = fetch_at.strftime("%Y-%m-%dT%H%M")
         for endpoint in ("rw-kinerjaperiodik", "rw-skp22"):

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from .contract import (ATTENDANCE_COUNT_COLUMNS, GOLONGAN_PNS, GOLONGAN_PPPK, JENIS_JABATAN, JENIS_PEGAWAI,
-                       KEDUDUKAN, KELAS_JABATAN)
+                       KEDUDUKAN, KELAS_JABATAN, PTKP_STATUS, SALARY_AMOUNT_COLUMNS)
 from .line_chunks import iter_line_chunks
 from .nip import PPPK_TMT_MONTH, nip_ok_sql
 from .parse_payroll import (MAX_DAYS_IN_MONTH, PARSERS, duplicate_rejection, empty_file_rejection, parse_line, parse_payroll_csv,
@@ -80,7 +80,23 @@ def _attendance_sql() -> str:
     return _checked(typed, ok)
 
 
-SQL = {"roster": _roster_sql, "attendance": _attendance_sql}
+def _salary_sql() -> str:
+    cols = PARSERS["salary"][0]
+    f = {c: f"f[{i + 1}]" for i, c in enumerate(cols)}
+    # amounts of up to 9 digits only (int32 checks); larger ones, and an amount above its income, go to the line
+    # parser, which words the rejection
+    ok = " and ".join([
+        f"len(f) = {len(cols)}", nip_ok_sql(f["nip"]), _in(f["ptkp_status"], PTKP_STATUS),
+        *[_int_ok(f[c], 9, 0, None) for c in SALARY_AMOUNT_COLUMNS],
+        f"try_cast({f['pph21_gaji']} as bigint) <= try_cast({f['gaji_bruto']} as bigint)",
+        f"try_cast({f['jkn_employee_gaji']} as bigint) <= try_cast({f['jkn_base_gaji']} as bigint)",
+    ])
+    typed = ", ".join(f"try_cast({f[c]} as bigint) as {c}" if c in SALARY_AMOUNT_COLUMNS else f"{f[c]} as {c}"
+                      for c in cols)
+    return _checked(typed, ok)
+
+
+SQL = {"roster": _roster_sql, "attendance": _attendance_sql, "salary": _salary_sql}
 
 
 @dataclass

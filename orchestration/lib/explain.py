@@ -93,7 +93,31 @@ def explain_line(con, nip: str, period: dt.date) -> dict:
                                      where nip = ? and paid_in_period = ? order by corrected_period""", [nip, period]),
         "offset_rule": _rule(con, "rule_correction_offset", f["offset_rule_id"]),
         "reasons": f["reasons"],
+        "tax": _tax(con, f),
     }
+
+
+TAX_FIGURES = ("ptkp_status", "year_ptkp_status", "ter_category", "gaji_bruto_amount", "jkn_base_gaji_amount",
+               "pph21_gaji_amount", "jkn_employee_gaji_amount", "pension_amount", "tax_gross_amount", "ter_rate_bp",
+               "pph21_method", "annual_gross_amount", "biaya_jabatan_amount", "annual_pension_amount", "ptkp_amount",
+               "annual_pkp_amount", "annual_pph21_amount", "pph21_before_amount", "pph21_amount", "pph21_borne_by",
+               "pph21_withheld_amount", "bpjs_base_amount", "bpjs_employee_amount", "bpjs_employer_amount",
+               "net_amount")
+
+
+def _tax(con, f: dict) -> dict:
+    """PPh 21, BPJS Kesehatan and the net as the fact computed them (int_tpp_tax), with their rule rows."""
+    if not f.get("salary_source_file"):
+        return {"source": None}
+    return {"source": f"{f['salary_source_file']}:{f['salary_source_line']}",
+            **{k: f[k] for k in TAX_FIGURES},
+            "ptkp_rule": _rule(con, "rule_ptkp", f["ptkp_rule_id"]),
+            "ter_rule": _rule(con, "rule_pph21_ter", f["ter_rule_id"]),
+            "bearer_rule": _rule(con, "rule_pph21_bearer", f["pph21_bearer_rule_id"]),
+            "bpjs_rules": [_rule(con, "rule_bpjs_kesehatan", r) for r in f["bpjs_rule_ids"] or []],
+            "jkn_gross_rule": _rule(con, "rule_tax_parameter", f["jkn_gross_rule_id"]),
+            "annual_rules": [_rule(con, "rule_tax_parameter", r) or _rule(con, "rule_pph21_bracket", r)
+                             for r in f["annual_rule_ids"] or []]}
 
 
 def _cite(rule: dict | None) -> str:
@@ -163,7 +187,47 @@ def render_text(e: dict) -> str:
                f"{rupiah(f['released_amount'])} + kurang bayar {rupiah(f['kurang_bayar_amount'])} - lebih bayar "
                f"{rupiah(f['lebih_bayar_amount'])} = {rupiah(f['payable_amount'])}")
     out.append(f"    Reasons: {', '.join(e['reasons']) or 'none'}")
+    out.extend(_render_tax(e["tax"], f["payable_amount"]))
     return "\n".join(out)
+
+
+def _pct(rule: dict | None) -> str:
+    return f"{float(rule['pct']):g}" if rule else "?"
+
+
+def _render_tax(t: dict, payable: int) -> list[str]:
+    if not t["source"]:
+        return ["11. No salary row for the month: PPh 21, BPJS Kesehatan and the net cannot be computed (the gate "
+                "blocks the month until the salary file has this person)"]
+    employee, employer = (t["bpjs_rules"] + [None, None])[:2]
+    out = [f"11. Salary (SIMGAJI) {t['source']}: PTKP {t['ptkp_status']} (the year's first: {t['year_ptkp_status']}, "
+           f"TER category {t['ter_category']} {_cite(t['ptkp_rule'])}); gaji bruto {rupiah(t['gaji_bruto_amount'])}, "
+           f"PPh 21 on salary {rupiah(t['pph21_gaji_amount'])}",
+           f"12. BPJS Kesehatan base = min({rupiah(t['jkn_base_gaji_amount'])} + {rupiah(payable)}, cap) = "
+           f"{rupiah(t['bpjs_base_amount'])}; employee {_pct(employee)}% less "
+           f"{rupiah(t['jkn_employee_gaji_amount'])} through salary = {rupiah(t['bpjs_employee_amount'])} withheld "
+           f"{_cite(employee)}; pemda {_pct(employer)}% through TPP = "
+           f"{rupiah(t['bpjs_employer_amount'])} (a cost, not deducted) {_cite(employer)}",
+           f"13. Tax gross = gaji bruto + TPP paid"
+           + (f" + the pemda's BPJS part {_cite(t['jkn_gross_rule'])}" if t["jkn_gross_rule"] else "")
+           + f" = {rupiah(t['tax_gross_amount'])}"]
+    if t["pph21_method"] == "PASAL_17_ANNUAL":
+        out.append(f"14. Annual recomputation: gross of the year {rupiah(t['annual_gross_amount'])} - biaya jabatan "
+                   f"{rupiah(t['biaya_jabatan_amount'])} - pension {rupiah(t['annual_pension_amount'])} - PTKP "
+                   f"{rupiah(t['ptkp_amount'])} = PKP {rupiah(t['annual_pkp_amount'])}; Pasal 17: "
+                   f"{rupiah(t['annual_pph21_amount'])}; less borne earlier this year {rupiah(t['pph21_before_amount'])} "
+                   f"and on this month's salary {rupiah(t['pph21_gaji_amount'])} = PPh 21 on TPP "
+                   f"{rupiah(t['pph21_amount'])}")
+        out += [f"    {_cite(rule)}" for rule in t["annual_rules"]]
+    else:
+        out.append(f"14. PPh 21 (TER {t['ter_rate_bp'] / 100:g}% {_cite(t['ter_rule'])}): floor({rupiah(t['tax_gross_amount'])}"
+                   f" x {t['ter_rate_bp'] / 100:g}%) - {rupiah(t['pph21_gaji_amount'])} on salary = "
+                   f"{rupiah(t['pph21_amount'])}")
+    borne = "withheld from the TPP" if t["pph21_borne_by"] == "employee" else "borne by the government, not withheld"
+    out.append(f"    {borne} {_cite(t['bearer_rule'])}")
+    out.append(f"15. Net (transferred) = payable {rupiah(payable)} - PPh 21 withheld {rupiah(t['pph21_withheld_amount'])}"
+               f" - BPJS employee {rupiah(t['bpjs_employee_amount'])} = {rupiah(t['net_amount'])}")
+    return out
 
 
 def render_json(e: dict) -> str:

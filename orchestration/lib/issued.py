@@ -43,7 +43,20 @@ LINE_SCHEMA = pa.schema([
     ("status_rule_id", pa.string()), ("prod_share_rule_id", pa.string()), ("disc_share_rule_id", pa.string()),
     ("productivity_rule_id", pa.string()), ("matrix_rule_id", pa.string()), ("cutoff_rule_id", pa.string()),
     ("discipline_rule_ids", pa.list_(pa.string())), ("missing_attendance_rule_id", pa.string()),
-    ("skp_gate_rule_id", pa.string()), ("offset_rule_id", pa.string())])
+    ("skp_gate_rule_id", pa.string()), ("offset_rule_id", pa.string()),
+    # PPh 21, BPJS Kesehatan and the net (models/intermediate/int_tpp_tax.sql)
+    ("ptkp_status", pa.string()), ("year_ptkp_status", pa.string()), ("ter_category", pa.string()),
+    *[(c, pa.int64()) for c in ("gaji_bruto_amount", "jkn_base_gaji_amount", "pph21_gaji_amount",
+                                "jkn_employee_gaji_amount", "pension_amount", "tax_gross_amount")],
+    ("ter_rate_bp", pa.int32()), ("pph21_method", pa.string()),
+    *[(c, pa.int64()) for c in ("annual_gross_amount", "biaya_jabatan_amount", "annual_pension_amount", "ptkp_amount",
+                                "annual_pkp_amount", "annual_pph21_amount", "pph21_before_amount", "pph21_amount")],
+    ("pph21_borne_by", pa.string()),
+    *[(c, pa.int64()) for c in ("pph21_withheld_amount", "bpjs_base_amount", "bpjs_employee_amount",
+                                "bpjs_employer_amount", "net_amount")],
+    ("salary_source_file", pa.string()), ("salary_source_line", pa.int32()), ("ptkp_rule_id", pa.string()),
+    ("ter_rule_id", pa.string()), ("pph21_bearer_rule_id", pa.string()), ("bpjs_rule_ids", pa.list_(pa.string())),
+    ("jkn_gross_rule_id", pa.string()), ("annual_rule_ids", pa.list_(pa.string()))])
 # What a month paid of each correction (a part of a lebih bayar offset under the monthly limit, or all of it).
 CORRECTION_SCHEMA = pa.schema([
     ("nip", pa.string()), ("corrected_period", pa.date32()), ("paid_in_period", pa.date32()),

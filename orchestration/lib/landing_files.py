@@ -22,7 +22,7 @@ def _why_ignored(rel: Path) -> str | None:
         if not 1 <= int(match.group(2)) <= 12:
             return f"month {match.group(2)} does not exist"
         return None
-    return "not a place the landing contract reads (siasn/<endpoint>/*.jsonl, payroll/<roster|attendance>/YYYY-MM.csv)"
+    return "not a place the landing contract reads (siasn/<endpoint>/*.jsonl, payroll/<roster|attendance|salary>/YYYY-MM.csv)"
 
 
 def ignored_files(landing: Path) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Parse a payroll CSV (roster or attendance) into typed rows and rejections.
+"""Parse a payroll CSV (roster, attendance or salary) into typed rows and rejections.
 
 Each physical line is decoded and checked on its own, so one bad byte or one bad value quarantines
 that row only; rows landed = rows accepted + rows quarantined.
@@ -11,11 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .contract import (ATTENDANCE_COLUMNS, ATTENDANCE_COUNT_COLUMNS, GOLONGAN_PNS, GOLONGAN_PPPK,
-                       JENIS_JABATAN, JENIS_PEGAWAI, KEDUDUKAN, KELAS_JABATAN, ROSTER_COLUMNS)
+                       JENIS_JABATAN, JENIS_PEGAWAI, KEDUDUKAN, KELAS_JABATAN, PTKP_STATUS, ROSTER_COLUMNS,
+                       SALARY_AMOUNT_COLUMNS, SALARY_COLUMNS)
 from .nip import PPPK_TMT_MONTH, mask_nip, nip_error
 from .quarantine import FILE_LEVEL_LINE, Rejection
 
 MAX_DAYS_IN_MONTH = 31
+MAX_SALARY_AMOUNT = 10**12   # rupiah a month: a larger figure is a unit or export error (sen, a concatenated cell)
 
 
 @dataclass
@@ -110,7 +112,18 @@ def _attendance_row(row: dict) -> dict:
     return out
 
 
-PARSERS = {"roster": (ROSTER_COLUMNS, _roster_row), "attendance": (ATTENDANCE_COLUMNS, _attendance_row)}
+def _salary_row(row: dict) -> dict:
+    out = {"nip": _nip(row), "ptkp_status": _code(row, "ptkp_status", PTKP_STATUS)}
+    for name in SALARY_AMOUNT_COLUMNS:
+        out[name] = _int(row, name, 0, MAX_SALARY_AMOUNT)
+    if out["pph21_gaji"] > out["gaji_bruto"] or out["jkn_employee_gaji"] > out["jkn_base_gaji"]:
+        name = "pph21_gaji" if out["pph21_gaji"] > out["gaji_bruto"] else "jkn_employee_gaji"
+        raise RowError(name, row[name].strip(), f"{name} is more than the income it is taken from")
+    return out
+
+
+PARSERS = {"roster": (ROSTER_COLUMNS, _roster_row), "attendance": (ATTENDANCE_COLUMNS, _attendance_row),
+           "salary": (SALARY_COLUMNS, _salary_row)}
 
 
 def read_header(rel_path: str, first_line: bytes) -> list[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .contract import ATTENDANCE_COUNT_COLUMNS
+from .contract import ATTENDANCE_COUNT_COLUMNS, SALARY_AMOUNT_COLUMNS
 from .whole_files import ensure_schema_marker
 
 TS = pa.timestamp("us", tz="UTC")
@@ -33,6 +33,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     "attendance": pa.schema([("period", pa.date32()), ("nip", pa.string()), ("hari_kerja", pa.int16()),
                              *[(c, pa.int16()) for c in ATTENDANCE_COUNT_COLUMNS],
                              *PROVENANCE]),
+    "salary": pa.schema([("period", pa.date32()), ("nip", pa.string()), ("ptkp_status", pa.string()),
+                         *[(c, pa.int64()) for c in SALARY_AMOUNT_COLUMNS], *PROVENANCE]),
     "siasn_response": pa.schema([("endpoint", pa.string()), ("nip", pa.string()), ("http_status", pa.int16()),
                                  ("n_records", pa.int32()), *PROVENANCE]),
     "kinerja_periodik": pa.schema([("nip", pa.string()), ("record_id", pa.string()), ("tahun", pa.int16()),

@@ -55,7 +55,8 @@ MONTHLY_SQL = """
            sum(kurang_bayar_amount - lebih_bayar_amount),
            count(*) filter (where correction_amount <> 0),
            sum(payable_amount),
-           count(*) filter (where list_contains(reasons, 'PREDIKAT_INCONSISTENT'))
+           count(*) filter (where list_contains(reasons, 'PREDIKAT_INCONSISTENT')),
+           sum(net_amount)
     from marts.fct_tpp_entitlement
     where period between ? and ?
     group by period order by period"""
@@ -63,10 +64,10 @@ MONTHLY_SQL = """
 
 def print_monthly_figures(con, months: list[dt.date], echo: Callable[[str], None]) -> None:
     rows = con.execute(MONTHLY_SQL, [months[0], months[-1]]).fetchall()
-    echo("TPP per month (Rp; people paid = payable > 0):")
+    echo("TPP per month (Rp; people paid = payable > 0; net = payable - PPh 21 withheld - BPJS 1%, transferred):")
     echo(f"  {'month':<8} {'people':>6} {'paid':>6} {'gross':>16} {'deferred':>14} {'(n)':>4} "
-         f"{'released':>14} {'(n)':>4} {'corrections':>12} {'(n)':>4} {'payable':>16} {'inconsistent':>12}")
-    for m, rostered, paid, gross, deferred, n_def, released, n_rel, corr, n_corr, payable, inconsistent in rows:
+         f"{'released':>14} {'(n)':>4} {'corrections':>12} {'(n)':>4} {'payable':>16} {'inconsistent':>12} {'net':>16}")
+    for m, rostered, paid, gross, deferred, n_def, released, n_rel, corr, n_corr, payable, inconsistent, net in rows:
         echo(f"  {m:<8} {rostered:>6} {paid:>6} {thousands(gross):>16} {thousands(deferred):>14} {n_def:>4} "
              f"{thousands(released):>14} {n_rel:>4} {thousands(corr):>12} {n_corr:>4} {thousands(payable):>16} "
-             f"{inconsistent:>12}")
+             f"{inconsistent:>12} {thousands(net) if net is not None else '-':>16}")

@@ -61,6 +61,7 @@ def _payroll_asset(source: str):
 
 raw_roster = _payroll_asset("roster")
 raw_attendance = _payroll_asset("attendance")
+raw_salary = _payroll_asset("salary")
 
 SIASN_KEYS = [dg.AssetKey(["raw", t]) for t in ("kinerja_periodik", "skp_tahunan", "siasn_response")]
 
@@ -92,7 +93,7 @@ def raw_siasn(context: dg.AssetExecutionContext, paths: KinerjaPaths):
 # Written by every ingest asset above; declared so dbt's sources over them show their lineage.
 ledger_specs = [
     dg.AssetSpec(dg.AssetKey(["raw", name]), group_name="ingest", kinds={"parquet"},
-                 deps=[raw_roster, raw_attendance, *SIASN_KEYS], description=desc)
+                 deps=[raw_roster, raw_attendance, raw_salary, *SIASN_KEYS], description=desc)
     for name, desc in (("quarantine", "Rejected rows of every landing file (file, line, field, message)."),
                        ("landed_file", "One row per ingested landing file with its row counts."),
                        ("payroll_current", "Which delivery of each monthly payroll file is current."))

@@ -73,11 +73,25 @@ PAYROLL_QUARANTINE = Suite(
     "payroll_quarantine", "raw quarantine of the month's payroll files", CRITICAL, """
     select q.source_file || ':' || q.source_line || ' ' || q.field as rejected_row, q.message
     from staging.stg_ingest__quarantine q
-    where q.source_name in ('roster', 'attendance')
+    where q.source_name in ('roster', 'attendance', 'salary')
       and q.source_file like 'payroll/%/' || strftime($period, '%Y-%m') || '.csv'
       and q.file_sha256 in (select file_sha256 from staging.stg_ingest__payroll_current where period = $period)
     """, "rejected_row",
     lambda: [gxe.ExpectTableRowCountToEqual(value=0)])
+
+SALARY_INPUTS = Suite(
+    "salary_inputs", "marts.fct_tpp_entitlement (PPh 21, BPJS Kesehatan and the net of every payout line)", CRITICAL, """
+    select nip,
+           salary_source_file is not null as has_salary_row,
+           pph21_amount is not null and ter_category is not null as has_pph21,
+           net_amount is not null as has_net_amount,
+           net_amount,
+           payable_amount - pph21_withheld_amount - bpjs_employee_amount as expected_net
+    from marts.fct_tpp_entitlement where period = $period
+    """, "nip",
+    lambda: [_in("has_salary_row", [True]), _in("has_pph21", [True]), _in("has_net_amount", [True]),
+             gxe.ExpectColumnValuesToBeBetween(column="net_amount", min_value=0),
+             gxe.ExpectColumnPairValuesToBeEqual(column_A="net_amount", column_B="expected_net")])
 
 PERIODIC_EVALUATIONS = Suite(
     "periodic_evaluations", "intermediate.int_periodic_rating", CRITICAL, """
@@ -226,6 +240,18 @@ CORRECTIONS = Suite(
     """, "month",
     lambda: [_in("within_threshold", [True])])
 
+TER_CATEGORY_CHANGE = Suite(
+    "ter_category_mid_year", "marts.fct_tpp_entitlement against rules.rule_ptkp (PTKP status during the year)", WARNING, """
+    select facts.nip, facts.ptkp_status, facts.year_ptkp_status,
+           coalesce(now_status.ter_category = facts.ter_category, true) as same_ter_category
+    from marts.fct_tpp_entitlement as facts
+    left join rules.rule_ptkp as now_status
+        on now_status.ptkp_status = facts.ptkp_status
+        and now_status.effective_from <= $period and $period < now_status.effective_to
+    where facts.period = $period
+    """, "nip",
+    lambda: [_in("same_ter_category", [True])])
+
 SIGNATORIES = Suite(
     "signatories_present", "marts.rpt_payout_signatory (who signs the month's documents)", WARNING, """
     select opd_kode || ' ' || role as signatory, nama is not null as present
@@ -234,5 +260,5 @@ SIGNATORIES = Suite(
     lambda: [_in("present", [True])])
 
 SUITES = [PAYROLL_INPUTS, PAYROLL_QUARANTINE, MONTH_PLAUSIBILITY, EVIDENCE_COMPLETE, PERIODIC_EVALUATIONS,
-          TPP_ENTITLEMENT, OPD_TOTALS, DEFERRAL_LEDGER, ATTENDANCE_NOT_ROSTERED, INCONSISTENT_PREDIKAT, DISTRIBUTION_CURVE, PUBLISHED_FIGURES, OPD_MONTH_CHANGE,
-          CORRECTIONS, SIGNATORIES]
+          TPP_ENTITLEMENT, SALARY_INPUTS, OPD_TOTALS, DEFERRAL_LEDGER, ATTENDANCE_NOT_ROSTERED, INCONSISTENT_PREDIKAT,
+          DISTRIBUTION_CURVE, PUBLISHED_FIGURES, OPD_MONTH_CHANGE, CORRECTIONS, TER_CATEGORY_CHANGE, SIGNATORIES]

@@ -1,4 +1,5 @@
-"""The month's payout lines as CSV: one for payroll systems (account masked), one for the bank transfer.
+"""The month's payout lines as CSV: one for payroll systems (account masked), one for the bank transfer (the net
+amount, after PPh 21 and BPJS Kesehatan), its control file, and per OPD the PPh 21 and BPJS Kesehatan to remit.
 
 Written by DuckDB straight from the mart (COPY), so a national month streams to disk without passing
 through Python objects.
@@ -11,7 +12,10 @@ from pathlib import Path
 from .payout_data import LINE_COLUMNS
 
 PAYROLL_COLUMNS = ["period", "opd_kode", "opd_nama", *LINE_COLUMNS]
-BANK_COLUMNS = ["period", "opd_kode", "line_no", "nip", "nama", "rekening", "payable_amount"]
+BANK_COLUMNS = ["period", "opd_kode", "line_no", "nip", "nama", "rekening", "net_amount"]
+REMITTANCE_COLUMNS = ["period", "opd_kode", "opd_nama", "lines", "payable_amount", "pph21_withheld_amount",
+                      "pph21_government_amount", "pph21_amount", "bpjs_employee_amount", "bpjs_employer_amount",
+                      "bpjs_due_amount", "net_amount"]
 # Bank accounts leave the warehouse in full only in the bank-transfer CSV (same rule as payout_data.mask_account).
 MASKED_ACCOUNT = "coalesce(repeat('*', greatest(0, length(rekening) - 4)) || right(rekening, 4), '')"
 
@@ -30,16 +34,26 @@ def _bank_control(con, period: dt.date, path: Path) -> Path:
     """What the bank checks the transfer file against: the month, its lines and their total, and the fingerprint
     of the facts the gate passed (the same facts give the same file; a run id would not)."""
     from orchestration.lib.fingerprint import month_fingerprint
-    lines, total = con.execute("select count(*), coalesce(sum(payable_amount), 0) from marts.rpt_tpp_payout "
-                               "where period = ? and payable_amount > 0", [period]).fetchone()
+    lines, total = con.execute("select count(*), coalesce(sum(net_amount), 0) from marts.rpt_tpp_payout "
+                               "where period = ? and net_amount > 0", [period]).fetchone()
     path.write_text("period,lines,total_amount,facts_fingerprint\n"
                     f"{period:%Y-%m},{lines},{total},{month_fingerprint(con, period)}\n")
     return path
 
 
+def _remittance(con, period: dt.date, path: Path) -> Path:
+    """Per OPD: the PPh 21 to report and remit (withheld, and borne by the government) and the BPJS Kesehatan due
+    (the employees' 1% withheld plus the pemda's 4%), from marts.rpt_tpp_remittance."""
+    con.execute(f"copy (select strftime(period, '%Y-%m') as period, {', '.join(REMITTANCE_COLUMNS[1:])} "
+                f"from marts.rpt_tpp_remittance where period = date '{period}' order by opd_kode) "
+                f"to '{path}' (format csv, header true)")
+    return path
+
+
 def write_payout_csvs(con, period: dt.date, out_dir: Path) -> list[Path]:
     key = f"{period:%Y-%m}"
-    # the bank file transfers: a line without an amount is no transfer (it stays in the payroll CSV)
+    # the bank file transfers the net: a line without an amount is no transfer (it stays in the payroll CSV)
     return [_copy(con, period, PAYROLL_COLUMNS, out_dir / f"payout_{key}.csv"),
-            _copy(con, period, BANK_COLUMNS, out_dir / f"payout_{key}_bank.csv", "payable_amount > 0"),
-            _bank_control(con, period, out_dir / f"payout_{key}_bank_control.csv")]
+            _copy(con, period, BANK_COLUMNS, out_dir / f"payout_{key}_bank.csv", "net_amount > 0"),
+            _bank_control(con, period, out_dir / f"payout_{key}_bank_control.csv"),
+            _remittance(con, period, out_dir / f"payout_{key}_pajak_bpjs.csv")]

@@ -9,9 +9,14 @@ from pathlib import Path
 LINE_COLUMNS = ["line_no", "nip", "nama", "jabatan", "golongan", "kelas_jabatan", "basis_amount", "predikat_nama",
                 "productivity_pct", "productivity_amount", "discipline_deduction_pct", "discipline_amount",
                 "gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
-                "corrected_periods", "payable_amount", "rekening", "reasons", "keterangan"]
+                "correction_amount", "corrected_periods", "payable_amount", "pph21_amount", "pph21_borne_by", "pph21_withheld_amount",
+                "pph21_government_amount", "bpjs_employee_amount", "bpjs_employer_amount", "net_amount", "rekening",
+                "reasons", "keterangan"]
 TOTAL_COLUMNS = ["basis_amount", "productivity_amount", "discipline_amount", "gross_amount", "deferred_amount",
-                 "released_amount", "kurang_bayar_amount", "lebih_bayar_amount", "payable_amount"]
+                 "released_amount", "kurang_bayar_amount", "lebih_bayar_amount", "payable_amount", "pph21_amount",
+                 "pph21_withheld_amount", "pph21_government_amount", "bpjs_employee_amount", "bpjs_employer_amount",
+                 "net_amount"]
+BORNE_BY = {"government": "Pemerintah", "employee": "Pegawai"}   # who bears PPh 21, as printed
 
 
 MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -113,6 +118,8 @@ WARNING_TEXT = {
                         "penundaan di OPD tersebut.",
     "corrections_within_threshold": "Koreksi bulan yang sudah dibayar (kurang/lebih bayar) melebihi batas. Periksa "
                                     "`kinerja diff` bersama BPKAD.",
+    "ter_category_mid_year": "Status PTKP sejumlah pegawai berganti kategori TER di tengah tahun. Kategori awal tahun "
+                             "tetap dipakai sampai perhitungan ulang Desember; periksa data keluarga di SIMGAJI.",
     "signatories_present": "Penandatangan sebuah dokumen belum tercatat (rule_signatory). Lengkapi sebelum dicetak.",
 }
 

@@ -6,12 +6,13 @@ bytes."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from pathlib import Path
 
 import reportlab
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -23,12 +24,14 @@ from orchestration.lib.money import thousands
 
 from .payout_data import OpdPayout, bulan
 
-HEADERS = ["No", "NIP", "Nama", "Gol", "Kelas", "Predikat", "Bruto", "Ditunda", "Rapel", "Kurang byr", "Lebih byr",
-           "Dibayar", "Keterangan"]
-MONEY = ("gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
-         "payable_amount")
-WIDTHS = [8 * mm, 33 * mm, 35 * mm, 10 * mm, 10 * mm, 25 * mm, 22 * mm, 20 * mm, 20 * mm, 20 * mm, 20 * mm, 22 * mm,
-          27 * mm]
+HEADERS = ["No", "NIP", "Nama", "Gol", "Kelas", "Predikat", "Bruto", "Ditunda", "Rapel", "Koreksi", "Dibayar",
+           "PPh 21", "BPJS 1%", "Netto", "Keterangan"]
+MONEY = ("gross_amount", "deferred_amount", "released_amount", "correction_amount", "payable_amount", "pph21_amount",
+         "bpjs_employee_amount", "net_amount")
+PAGE = landscape((215 * mm, 330 * mm))   # F4 (folio), the paper of Indonesian government offices
+WIDTHS = [7 * mm, 33 * mm, 31 * mm, 9 * mm, 9 * mm, 16 * mm, *[21 * mm] * len(MONEY), 28 * mm]
+GOVERNMENT_MARK = "*"   # after a PPh 21 the government bears (not withheld from the TPP)
+MONEY_PAD_LEFT, MONEY_PAD_RIGHT = 2, 3   # points: room for a billion in a money column
 KEEP_LAST_ROWS = 3   # table rows printed on the page of the totals and the signatures
 MONEY_AT = HEADERS.index("Bruto")   # the first money column; MONEY follow it in order
 LEFT, TOP, BOTTOM = 12 * mm, 12 * mm, 14 * mm
@@ -65,20 +68,32 @@ def _lines(opd: OpdPayout) -> list[list]:
         note = line["keterangan"] or ""
         if line["corrected_periods"]:
             note = f"{note} ({line['corrected_periods']})"
+        amounts = [thousands(line[c]) for c in MONEY]
+        if line["pph21_borne_by"] == "government":
+            amounts[MONEY.index("pph21_amount")] += GOVERNMENT_MARK
         rows.append([line["line_no"], line["nip"], line["nama"], line["golongan"], line["kelas_jabatan"],
-                     line["predikat_nama"] or "-", *(thousands(line[c]) for c in MONEY),
+                     line["predikat_nama"] or "-", *amounts,
                      [Paragraph(note, _NOTE), _RunningTotals(tuple(running))]])
     return rows
+
+
+def money_font_size(texts: list[str], font: str = BOLD, size: float = 7) -> float:
+    """The largest size up to `size` at which every text fits a money column (an OPD's totals run to billions)."""
+    room = WIDTHS[MONEY_AT] - MONEY_PAD_LEFT - MONEY_PAD_RIGHT
+    widest = max((pdfmetrics.stringWidth(t, font, size) for t in texts), default=0)
+    return size if widest <= room else math.floor(size * room / widest * 10) / 10
 
 
 def _table(rows: list[list], header: bool, total: bool) -> Table:
     table = Table(rows, repeatRows=1 if header else 0, colWidths=WIDTHS)
     style = [("FONT", (0, 0), (-1, -1), FONT, 7), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-             ("ALIGN", (6, 0), (11, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+             ("ALIGN", (MONEY_AT, 0), (MONEY_AT + len(MONEY) - 1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+             ("LEFTPADDING", (MONEY_AT, 0), (MONEY_AT + len(MONEY) - 1, -1), MONEY_PAD_LEFT),
+             ("RIGHTPADDING", (MONEY_AT, 0), (MONEY_AT + len(MONEY) - 1, -1), MONEY_PAD_RIGHT)]
     if header:
         style += [("FONT", (0, 0), (-1, 0), BOLD, 7), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7"))]
     if total:
-        style += [("FONT", (0, -1), (-1, -1), BOLD, 7)]
+        style += [("FONT", (0, -1), (-1, -1), BOLD, money_font_size([str(c) for c in rows[-1] if isinstance(c, str)]))]
     table.setStyle(TableStyle(style))
     return table
 
@@ -103,7 +118,7 @@ def _signature(opd: OpdPayout, signed_on: str) -> Table:
 def _band(c: canvas.Canvas, y: float, label: str, totals: tuple[int, ...]) -> None:
     """One table-wide row outside the frame: the label under Nama, each running total under its money column."""
     # where platypus puts the table: centred in the frame, inside the frame's 6 pt padding
-    edges = [LEFT + 6 + (landscape(A4)[0] - 2 * LEFT - 12 - sum(WIDTHS)) / 2]
+    edges = [LEFT + 6 + (PAGE[0] - 2 * LEFT - 12 - sum(WIDTHS)) / 2]
     for w in WIDTHS:
         edges.append(edges[-1] + w)
     c.setLineWidth(0.25)
@@ -113,8 +128,10 @@ def _band(c: canvas.Canvas, y: float, label: str, totals: tuple[int, ...]) -> No
         c.line(x, y, x, y + BAND)
     c.setFont(BOLD, 7)
     c.drawString(edges[2] + 3, y + 1.6 * mm, label)
-    for i, total in enumerate(totals):
-        c.drawRightString(edges[MONEY_AT + i + 1] - 6, y + 1.6 * mm, thousands(total))
+    texts = [thousands(t) for t in totals]
+    c.setFont(BOLD, money_font_size(texts))
+    for i, text in enumerate(texts):
+        c.drawRightString(edges[MONEY_AT + i + 1] - MONEY_PAD_RIGHT, y + 1.6 * mm, text)
 
 
 class _NumberedCanvas(canvas.Canvas):
@@ -133,7 +150,7 @@ class _NumberedCanvas(canvas.Canvas):
     def save(self):
         total = len(self._pages)
         carried = [state["_carried"] for state in self._pages]
-        height = landscape(A4)[1]
+        height = PAGE[1]
         for i, state in enumerate(self._pages):
             self.__dict__.update(state)
             if i > 0 and carried[i - 1]:
@@ -141,7 +158,7 @@ class _NumberedCanvas(canvas.Canvas):
             if i < total - 1 and carried[i]:
                 _band(self, BOTTOM - BAND - 1 * mm, "Jumlah dipindahkan", carried[i])
             self.setFont(FONT, 7)
-            self.drawRightString(landscape(A4)[0] - 12 * mm, 5 * mm, f"Halaman {self._pageNumber} dari {total}")
+            self.drawRightString(PAGE[0] - 12 * mm, 5 * mm, f"Halaman {self._pageNumber} dari {total}")
             self.drawString(12 * mm, 5 * mm, self._doc_title)
             super().showPage()
         super().save()
@@ -154,7 +171,7 @@ def write_opd_pdf(period: dt.date, opd: OpdPayout, path: Path, signed_on: str = 
     normal = styles["Normal"].clone("normal", fontName=FONT, fontSize=8)
     # invariant=1: no creation time or random document id, so the same facts give the same bytes
     # pageCompression=0 keeps the text greppable, so a test can prove accounts never appear in it
-    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), invariant=1, pageCompression=0, leftMargin=LEFT,
+    doc = SimpleDocTemplate(str(path), pagesize=PAGE, invariant=1, pageCompression=0, leftMargin=LEFT,
                             rightMargin=LEFT, topMargin=TOP, bottomMargin=BOTTOM,
                             title=f"TPP {period:%Y-%m} {opd.opd_kode}", author="kinerja-tpp", creator="kinerja-tpp",
                             initialFontName=FONT)   # no reference to an unembedded base font
@@ -166,8 +183,12 @@ def write_opd_pdf(period: dt.date, opd: OpdPayout, path: Path, signed_on: str = 
                        f"dibayar Rp {thousands(opd.total('payable_amount'))}", normal), Spacer(1, 4 * mm)]
     if body:
         story.append(_table([HEADERS, *body], header=True, total=False))
-    end = [_table(([] if body else [HEADERS]) + tail + [totals], header=not body, total=True), Spacer(1, 6 * mm),
-           _signature(opd, signed_on)]
+    legend = Paragraph(f"Dibayar = Bruto - Ditunda + Rapel + Koreksi. Netto (ditransfer) = Dibayar - PPh 21 yang "
+                       f"dipotong - BPJS Kesehatan 1% pegawai. {GOVERNMENT_MARK} PPh 21 ditanggung pemerintah (tidak "
+                       f"dipotong). BPJS Kesehatan 4% pemda: Rp {thousands(opd.total('bpjs_employer_amount'))} "
+                       f"(dibayar pemda, tidak dipotong).", _NOTE)
+    end = [_table(([] if body else [HEADERS]) + tail + [totals], header=not body, total=True), Spacer(1, 2 * mm),
+           legend, Spacer(1, 4 * mm), _signature(opd, signed_on)]
     story.append(KeepTogether(end))
     label = f"TPP {bulan(period)} - {opd.opd_kode} {opd.opd_nama}"
     doc.build(story, canvasmaker=lambda *a, **k: _titled_canvas(label, *a, **k))

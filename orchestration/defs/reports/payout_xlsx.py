@@ -13,7 +13,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from orchestration.lib.money import XLSX_DECIMAL, XLSX_INTEGER
 
-from .payout_data import TOTAL_COLUMNS, MonthPayout, Signatory, bulan
+from .payout_data import BORNE_BY, TOTAL_COLUMNS, MonthPayout, Signatory, bulan
 
 SHEET_COLUMNS = [  # (header, key, width, kind): narrow, in an 8-point font, so a sheet prints one A4 page wide
     ("No", "line_no", 4, "int"), ("NIP", "nip", 16, "text"), ("Nama", "nama", 17, "wrap"),
@@ -24,13 +24,19 @@ SHEET_COLUMNS = [  # (header, key, width, kind): narrow, in an 8-point font, so 
     ("Bruto (Rp)", "gross_amount", 10, "rp"), ("Ditunda (Rp)", "deferred_amount", 10, "rp"),
     ("Rapel (Rp)", "released_amount", 10, "rp"), ("Koreksi kurang bayar (Rp)", "kurang_bayar_amount", 10, "rp"),
     ("Koreksi lebih bayar (Rp)", "lebih_bayar_amount", 10, "rp"), ("Dibayar (Rp)", "payable_amount", 11, "rp"),
+    ("PPh 21 (Rp)", "pph21_amount", 10, "rp"), ("PPh 21 ditanggung", "pph21_borne_by", 9, "borne"),
+    ("BPJS Kes 1% pegawai (Rp)", "bpjs_employee_amount", 9, "rp"),
+    ("BPJS Kes 4% pemda (Rp)", "bpjs_employer_amount", 9, "rp"),
+    ("Netto ditransfer (Rp)", "net_amount", 11, "rp"),
     ("Keterangan", "keterangan", 22, "note"),
 ]
 SUMMARY_COLUMNS = [("Kode", 8), ("OPD", 50), ("Pegawai", 9), ("Bruto (Rp)", 16), ("Ditunda (Rp)", 15),
                    ("Rapel (Rp)", 15), ("Koreksi kurang bayar (Rp)", 15), ("Koreksi lebih bayar (Rp)", 15),
-                   ("Dibayar (Rp)", 16)]
+                   ("Dibayar (Rp)", 16), ("PPh 21 dipotong (Rp)", 14), ("PPh 21 ditanggung pemerintah (Rp)", 14),
+                   ("BPJS Kes 1% pegawai (Rp)", 13), ("BPJS Kes 4% pemda (Rp)", 13), ("Netto ditransfer (Rp)", 16)]
 SUMMARY_TOTALS = ("gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
-                  "payable_amount")
+                  "payable_amount", "pph21_withheld_amount", "pph21_government_amount", "bpjs_employee_amount",
+                  "bpjs_employer_amount", "net_amount")
 HEAD_ROW = 2   # rows 0-1: title; row 2: column headers (repeated on every printed page)
 RUPIAH, PERCENT = XLSX_INTEGER, XLSX_DECIMAL
 
@@ -108,7 +114,7 @@ def write_payout_xlsx(month: MonthPayout, path: Path) -> Path:
     summary.write(row, 1, "Jumlah kota", fmt["total_label"])
     for c, value in [(2, month.people)] + [(c, month.total(col)) for c, col in enumerate(SUMMARY_TOTALS, start=3)]:
         summary.write_formula(row, c, _sum(first, row - 1, c), fmt["rp_total"], value)
-    _signature(summary, row + 2, 1, 6, month.signed_on, month.signatories,
+    _signature(summary, row + 2, 1, len(SUMMARY_COLUMNS) - 4, month.signed_on, month.signatories,
                ("Mengetahui,", "Disusun oleh,"), fmt)
     summary.freeze_panes(HEAD_ROW + 1, 0)
     _page_setup(summary, place, "Rekapitulasi TPP", month, len(SUMMARY_COLUMNS) - 1)
@@ -131,6 +137,8 @@ def write_payout_xlsx(month: MonthPayout, path: Path) -> Path:
                     ws.write_number(r, c, float(value), fmt["pct"])
                 elif kind == "int":
                     ws.write_number(r, c, int(value), fmt["cell"])
+                elif kind == "borne":
+                    ws.write_string(r, c, BORNE_BY.get(value, value or ""), fmt["cell"])
                 elif kind == "note":   # the reasons, and which issued months a correction corrects
                     months = f" ({line['corrected_periods']})" if line["corrected_periods"] else ""
                     ws.write_string(r, c, f"{value or ''}{months}", fmt["wrap"])
@@ -143,7 +151,7 @@ def write_payout_xlsx(month: MonthPayout, path: Path) -> Path:
                 ws.write_formula(total_row, c, _sum(first, total_row - 1, c), fmt["rp_total"], opd.total(key))
             else:
                 ws.write(total_row, c, "Jumlah" if c == 2 else "", fmt["total_label"])
-        _signature(ws, total_row + 2, 2, 13, month.signed_on, opd.signatories,
+        _signature(ws, total_row + 2, 2, len(SHEET_COLUMNS) - 6, month.signed_on, opd.signatories,
                    ("Mengetahui,", "Dibuat oleh,"), fmt)
         ws.freeze_panes(HEAD_ROW + 1, 3)
         _page_setup(ws, place, f"{opd.opd_kode} {opd.opd_nama}", month, len(SHEET_COLUMNS) - 1)
