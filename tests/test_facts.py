@@ -40,7 +40,7 @@ def test_run_prints_monthly_figures(small_home):
     out = (small_home / "run_stdout.txt").read_text()
     assert "TPP per month" in out and "inconsistent" in out
     april = next(l for l in out.splitlines() if l.strip().startswith("2025-04"))
-    assert len(april.split()) == 12   # month, people, paid, gross, deferred (n), released (n), corrections (n), ...
+    assert len(april.split()) == 13   # month, people, paid, gross, deferred (n), released (n), corrections (n), ..., net
 
 
 def test_same_april_after_more_data_lands(small_home, small_landing, tmp_path):
@@ -100,7 +100,7 @@ def test_bench_floor_copies_the_months_marts_rows_and_leaves_no_scratch(small_ho
     april = dt.date(2025, 4, 1)
     seconds, rows = copy_marts_month(home, april)
     by_month = ["fct_tpp_entitlement", "rpt_tpp_payout", "fct_performance_rating", "rpt_distribution_curve",
-                "rpt_opd_month_change", "rpt_month_plausibility", "rpt_payout_signatory"]
+                "rpt_opd_month_change", "rpt_month_plausibility", "rpt_payout_signatory", "rpt_tpp_remittance"]
     # fct_evidence_issue: no rows in a clean city; fct_tpp_correction: none before a month is issued
     whole = ["dim_employee", "dim_opd", "fct_skp_arrears", "fct_tpp_deferral_ledger", "rpt_ipasn_opd",
              "rpt_ipasn_person", "rpt_published_reconciliation", "fct_tpp_correction"]

@@ -313,10 +313,16 @@ def per_person(clean, baseline, people, tmp_path_factory):
     salary[line_index(salary, bad_ptkp)] = b",".join(cells)
     del salary[line_index(salary, no_salary)]                            # a rostered person without a salary row
     write_lines(landing, SALARY.format("2025-03"), salary)
+    married = next(people)                                               # in April a K/3: TER category C
+    salary = lines(landing, SALARY.format("2025-04"))
+    cells = salary[line_index(salary, married)].split(b",")
+    was, cells[1] = cells[1], (b"K/0" if cells[1] == b"K/3" else b"K/3")
+    salary[line_index(salary, married)] = b",".join(cells)
+    write_lines(landing, SALARY.format("2025-04"), salary)
     r = run(landing, home)
     return {"landing": landing, "home": home, "run": r, "faults": faults, "unreadable": unreadable,
             "bad_rows": bad_rows, "dup": dup_nip, "negative": neg_nip, "nip0": nip0, "baseline": baseline,
-            "no_salary": no_salary, "bad_ptkp": bad_ptkp}
+            "no_salary": no_salary, "bad_ptkp": bad_ptkp, "married": (married, was.decode())}
 
 
 def issues(home: Path, period) -> list[tuple]:
@@ -431,6 +437,17 @@ def test_salary_faults_block_march_and_leave_no_net_to_transfer(per_person):
     salary = next(s for s in gate["suites"] if s["suite"] == "salary_inputs")
     assert not salary["success"] and salary["severity"] == "critical"
     assert "check quality/quality_gate:salary_inputs failed" in per_person["run"].stdout
+
+
+def test_a_ptkp_status_that_changes_category_mid_year_is_a_warning_and_keeps_the_january_category(per_person):
+    home, (nip, march_status) = per_person["home"], per_person["married"]
+    (status, year_status, category), = query(home, "select ptkp_status, year_ptkp_status, ter_category from "
+                                                   "marts.fct_tpp_entitlement where nip = ? and period = ?", [nip, APRIL])
+    ter = {"TK/0": "A", "TK/1": "A", "K/0": "A", "TK/2": "B", "TK/3": "B", "K/1": "B", "K/2": "B", "K/3": "C"}
+    assert year_status == march_status and category == ter[march_status] != ter[status]
+    from orchestration.defs.quality.gate_validation import month_validation
+    result = next(r for r in month_validation(home, APRIL).results if r.suite == "ter_category_mid_year")
+    assert not result.success and not result.blocks
 
 
 def test_plausibility_catches_partial_files(per_person):

@@ -125,7 +125,7 @@ def test_the_schedule_s_and_the_sensor_s_run_requests_execute(landing, cli_home,
         paths = KinerjaPaths(landing=str(landing), home=str(home))
         sensed = payroll_file_sensor(dg.build_sensor_context(cursor=None, resources={"paths": paths}))
         march = [r for r in sensed.run_requests if r.partition_key == "2025-03"]
-        assert len(march) == 2       # the roster and the attendance file
+        assert len(march) == 3       # the roster, attendance and salary files
         ingest = dg.execute_job(dg.reconstructable(definitions.payroll_ingest), instance, run_config=IN_PROCESS,
                                 tags={**march[0].tags, "dagster/partition": "2025-03"})
         assert ingest.success

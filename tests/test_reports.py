@@ -308,7 +308,7 @@ def test_runs_are_listed_with_their_audit_record(small_home):
     # ingest per month, dbt, dbt docs, gate + payout per month, IPASN
     assert r.returncode == 0 and len(lines) == 6 + 1 + 1 + 6 + 1
     assert all(" succeeded kinerja run " in line for line in lines)
-    assert files.count(": gate passed, 5 current (payout_") == 6     # each month's files are the ones in force
+    assert files.count(": gate passed, 6 current (payout_") == 6     # each month's files are the ones in force
     rows = query(small_home, "select months, succeeded, dbt_invocation_id, report_files, job from audit.pipeline_runs "
                              "order by started_at")
     assert all(ok for _, ok, _, _, _ in rows)

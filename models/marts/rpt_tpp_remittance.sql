@@ -6,6 +6,8 @@ select
     opd_kode,
     any_value(opd_nama) as opd_nama,
     count(*) as lines,
+    -- lines without a salary row have no tax and no net: the gate blocks such a month (salary_inputs)
+    count(*) filter (where net_amount is null) as lines_without_net,
     cast(sum(payable_amount) as bigint) as payable_amount,
     cast(sum(pph21_withheld_amount) as bigint) as pph21_withheld_amount,
     cast(sum(pph21_government_amount) as bigint) as pph21_government_amount,
