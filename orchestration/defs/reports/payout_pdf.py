@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+from xml.sax.saxutils import escape
 from pathlib import Path
 
 import reportlab
@@ -29,7 +30,7 @@ HEADERS = ["No", "NIP", "Nama", "Gol", "Kelas", "Predikat", "Bruto", "Ditunda", 
 MONEY = ("gross_amount", "deferred_amount", "released_amount", "correction_amount", "payable_amount", "pph21_amount",
          "bpjs_employee_amount", "net_amount")
 PAGE = landscape((215 * mm, 330 * mm))   # F4 (folio), the paper of Indonesian government offices
-WIDTHS = [7 * mm, 33 * mm, 31 * mm, 9 * mm, 9 * mm, 16 * mm, *[21 * mm] * len(MONEY), 28 * mm]
+WIDTHS = [9 * mm, 33 * mm, 31 * mm, 9 * mm, 9 * mm, 24 * mm, *[20 * mm] * len(MONEY), 26 * mm]
 GOVERNMENT_MARK = "*"   # after a PPh 21 the government bears (not withheld from the TPP)
 MONEY_PAD_LEFT, MONEY_PAD_RIGHT = 2, 3   # points: room for a billion in a money column
 KEEP_LAST_ROWS = 3   # table rows printed on the page of the totals and the signatures
@@ -71,8 +72,9 @@ def _lines(opd: OpdPayout) -> list[list]:
         amounts = [thousands(line[c]) for c in MONEY]
         if line["pph21_borne_by"] == "government":
             amounts[MONEY.index("pph21_amount")] += GOVERNMENT_MARK
-        rows.append([line["line_no"], line["nip"], line["nama"], line["golongan"], line["kelas_jabatan"],
-                     line["predikat_nama"] or "-", *amounts,
+        # names and predikat wrap inside their column ("BUTUH PERBAIKAN" is wider than it)
+        rows.append([line["line_no"], line["nip"], Paragraph(escape(line["nama"] or ""), _CELL), line["golongan"],
+                     line["kelas_jabatan"], Paragraph(escape(line["predikat_nama"] or "-"), _CELL), *amounts,
                      [Paragraph(note, _NOTE), _RunningTotals(tuple(running))]])
     return rows
 
@@ -202,3 +204,4 @@ def _titled_canvas(label: str, *args, **kwargs):
 
 
 _NOTE = getSampleStyleSheet()["Normal"].clone("note", fontName=FONT, fontSize=6, leading=7)
+_CELL = getSampleStyleSheet()["Normal"].clone("cell", fontName=FONT, fontSize=7, leading=8)

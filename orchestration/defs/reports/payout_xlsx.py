@@ -30,7 +30,7 @@ SHEET_COLUMNS = [  # (header, key, width, kind): narrow, in an 8-point font, so 
     ("Netto ditransfer (Rp)", "net_amount", 11, "rp"),
     ("Keterangan", "keterangan", 22, "note"),
 ]
-SUMMARY_COLUMNS = [("Kode", 8), ("OPD", 50), ("Pegawai", 9), ("Bruto (Rp)", 16), ("Ditunda (Rp)", 15),
+SUMMARY_COLUMNS = [("Kode", 8), ("OPD", 36), ("Pegawai", 9), ("Bruto (Rp)", 16), ("Ditunda (Rp)", 15),
                    ("Rapel (Rp)", 15), ("Koreksi kurang bayar (Rp)", 15), ("Koreksi lebih bayar (Rp)", 15),
                    ("Dibayar (Rp)", 16), ("PPh 21 dipotong (Rp)", 14), ("PPh 21 ditanggung pemerintah (Rp)", 14),
                    ("BPJS Kes 1% pegawai (Rp)", 13), ("BPJS Kes 4% pemda (Rp)", 13), ("Netto ditransfer (Rp)", 16)]
@@ -102,8 +102,10 @@ def write_payout_xlsx(month: MonthPayout, path: Path) -> Path:
     for c, (title, width) in enumerate(SUMMARY_COLUMNS):
         summary.write(HEAD_ROW, c, title, fmt["head"])
         summary.set_column(c, c, width)
+    summary.set_row(HEAD_ROW, 34)   # the long money headers wrap over three lines
     first = row = HEAD_ROW + 1
     for opd in month.opds:
+        summary.set_row(row, 11 * math.ceil(len(opd.opd_nama) / (SUMMARY_COLUMNS[1][1] * 1.4)))   # as _row_height
         summary.write(row, 0, opd.opd_kode, fmt["cell"])
         summary.write(row, 1, opd.opd_nama, fmt["wrap"])
         summary.write_number(row, 2, len(opd.lines), fmt["rp"])
