@@ -44,3 +44,9 @@
     ) as unseen_fetch_times using (fetched_at)
     {% endif %}
 {%- endmacro %}
+
+{# A bank account as every file outside the warehouse and the bank-transfer CSV shows it: all but the last 4 digits
+   starred (personal data stays in the warehouse and the signed payout files). #}
+{% macro mask_account(rekening) -%}
+    coalesce(repeat('*', greatest(0, length({{ rekening }}) - 4)) || right({{ rekening }}, 4), '')
+{%- endmacro %}

@@ -106,7 +106,7 @@ ter as (
         grossed.*,
         t.rate_bp as ter_rate_bp,
         t.rule_id as ter_rule_id,
-        month(grossed.period) = grossed.annual_month as is_annual_month,
+        coalesce(month(grossed.period) = grossed.annual_month, false) as is_annual_month,
         -- nothing paid, nothing taxed: the salary's own PPh is the salary system's
         case when t.rate_bp is null then null
              when grossed.payable_amount > 0

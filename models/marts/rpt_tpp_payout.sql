@@ -47,6 +47,7 @@ select
     entitlement.jenis_pegawai,
     entitlement.kedudukan,
     roster.rekening,
+    {{ mask_account('roster.rekening') }} as rekening_masked,
     entitlement.basis_amount,
     entitlement.status_factor,
     entitlement.predikat_code,

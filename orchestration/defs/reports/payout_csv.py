@@ -16,14 +16,13 @@ BANK_COLUMNS = ["period", "opd_kode", "line_no", "nip", "nama", "rekening", "net
 REMITTANCE_COLUMNS = ["period", "opd_kode", "opd_nama", "lines", "payable_amount", "pph21_withheld_amount",
                       "pph21_government_amount", "pph21_amount", "bpjs_employee_amount", "bpjs_employer_amount",
                       "bpjs_due_amount", "net_amount"]
-# Bank accounts leave the warehouse in full only in the bank-transfer CSV (same rule as payout_data.mask_account).
-MASKED_ACCOUNT = "coalesce(repeat('*', greatest(0, length(rekening) - 4)) || right(rekening, 4), '')"
+# Bank accounts leave the warehouse in full only in the bank-transfer CSV; elsewhere rpt_tpp_payout.rekening_masked.
 
 
 def _copy(con, period: dt.date, columns: list[str], path: Path, where: str = "true") -> Path:
     masked = path.name == f"payout_{period:%Y-%m}.csv"
     # nullif: DuckDB quotes an empty string ("") to tell it from NULL; the files write both as nothing.
-    select = ", ".join(f"nullif(({'strftime(period, ' + repr('%Y-%m') + ')' if c == 'period' else MASKED_ACCOUNT if c == 'rekening' and masked else c})::varchar, '') as {c}"
+    select = ", ".join(f"nullif(({'strftime(period, ' + repr('%Y-%m') + ')' if c == 'period' else 'rekening_masked' if c == 'rekening' and masked else c})::varchar, '') as {c}"
                        for c in columns)
     con.execute(f"copy (select {select} from (select *, opd_kode as _opd, line_no as _line from marts.rpt_tpp_payout "
                 f"where period = date '{period}' and {where}) order by _opd, _line) to '{path}' (format csv, header true)")

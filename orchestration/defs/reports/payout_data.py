@@ -126,10 +126,3 @@ WARNING_TEXT = {
 
 def plain_warning(suite: str, count: int) -> str:
     return f"{WARNING_TEXT.get(suite, suite)} ({count} temuan; rinciannya di laporan pemeriksaan data, Data Docs)"
-
-
-def mask_account(rekening: str | None) -> str:
-    """Bank accounts leave the warehouse in full only in the bank-transfer CSV."""
-    if not rekening:
-        return ""
-    return "*" * max(0, len(rekening) - 4) + rekening[-4:]

@@ -1,15 +1,15 @@
 """One printable PDF per OPD: the daftar nominatif, its totals and the signature block.
 The totals row and the signature block stay on one page with the table's last rows; each page carries
 "Halaman x dari y"; a page the table runs over ends with the running totals ("Jumlah dipindahkan") and the next
-begins with them ("Jumlah pindahan"); the fonts (Bitstream Vera, shipped with reportlab) are embedded; the same facts give the same
-bytes."""
+begins with them ("Jumlah pindahan"); the fonts (Bitstream Vera, shipped with reportlab) are embedded; the same
+facts give the same bytes. Printed on F4 landscape: the TPP columns and PPh 21, BPJS and the net."""
 from __future__ import annotations
 
 import datetime as dt
 import math
 import os
-from xml.sax.saxutils import escape
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import reportlab
 from reportlab.lib import colors
