@@ -317,13 +317,12 @@ def roster_sql(k: int):
 def register_salary_rules(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
     """The rule seeds a salary system applies to its own figures (TER, PTKP category, BPJS), as temp tables;
     returns (employee bp, employer bp, cap) of BPJS Kesehatan."""
-    from .salaries import SEEDS
+    from .salaries import SEEDS, salary_rules
     con.execute(f"create or replace temp table salary_ter as select category, gross_above, gross_up_to_incl, rate_bp "
                 f"from read_csv('{SEEDS / 'rule_pph21_ter.csv'}', header = true)")
     con.execute(f"create or replace temp table salary_ptkp as select ptkp_status, ter_category "
                 f"from read_csv('{SEEDS / 'rule_ptkp.csv'}', header = true)")
-    bpjs = dict((party, (round(float(pct) * 100), int(cap))) for party, pct, cap in con.execute(
-        f"select party, pct, cap_amount from read_csv('{SEEDS / 'rule_bpjs_kesehatan.csv'}', header = true)").fetchall())
+    bpjs = salary_rules()["bpjs"]
     return bpjs["employee"][0], bpjs["employer"][0], bpjs["employee"][1]
 
 
@@ -431,12 +430,12 @@ def generate_bulk(landing: Path, asn: int, start: dt.date, end: dt.date, seed: i
         join person rp on rp.i = mm.rater join opds o on o.opd = mm.opd
         join month_dates d0 on d0.k = r.k0 join month_dates d1 on d1.k = r.k1""")
     files = 0
-    salary_rules = register_salary_rules(con)
+    bpjs = register_salary_rules(con)
     for k, m in enumerate(months):
         _write(con, landing / f"payroll/roster/{m:%Y-%m}.csv", ",".join(ROSTER_COLUMNS) + "\n", roster_sql(k), total)
         _write(con, landing / f"payroll/attendance/{m:%Y-%m}.csv", ",".join(ATTENDANCE_COLUMNS) + "\n", attendance_sql(k), total)
         _write(con, landing / f"payroll/salary/{m:%Y-%m}.csv", ",".join(SALARY_COLUMNS) + "\n",
-               salary_sql(k, *salary_rules), total)
+               salary_sql(k, *bpjs), total)
         files += 3
     seen_at = {GROUPS.index("early"): dt.datetime(2025, 2, 1), GROUPS.index("by_snapshot"): _naive(SNAPSHOT_AT),
                **{GROUPS.index(g): _naive(t) for g, t in LATE_FIRST_SEEN.items() if t is not None}}

@@ -49,7 +49,9 @@ def _rows(name: str) -> list[dict]:
 
 
 @lru_cache(maxsize=1)
-def _rules() -> dict:
+def salary_rules() -> dict:
+    """The rule seeds a salary system applies to its own figures: TER rows per category, BPJS (bp, cap) per party,
+    the TER category per PTKP status."""
     ter: dict[str, list[tuple[int, int | None, int]]] = {}
     for r in _rows("rule_pph21_ter"):
         ter.setdefault(r["category"], []).append(
@@ -60,7 +62,8 @@ def _rules() -> dict:
 
 
 def ter_rate_bp(category: str, gross: int) -> int:
-    return next(bp for above, upto, bp in _rules()["ter"][category] if gross > above and (upto is None or gross <= upto))
+    rows = salary_rules()["ter"][category]
+    return next(bp for above, upto, bp in rows if gross > above and (upto is None or gross <= upto))
 
 
 def gaji_pokok(jenis: str, golongan: str, tmt: dt.date, month: dt.date) -> int:
@@ -78,7 +81,7 @@ def gaji_pokok(jenis: str, golongan: str, tmt: dt.date, month: dt.date) -> int:
 
 
 def salary_row(nip: str, jenis: str, golongan: str, jenis_jabatan: str, tmt: dt.date, month: dt.date) -> list:
-    rules = _rules()
+    rules = salary_rules()
     status = ptkp_status(nip)
     married, children = status.startswith("K/"), int(status[-1])
     gp = gaji_pokok(jenis, golongan, tmt, month)

@@ -116,9 +116,9 @@ def _salary_row(row: dict) -> dict:
     out = {"nip": _nip(row), "ptkp_status": _code(row, "ptkp_status", PTKP_STATUS)}
     for name in SALARY_AMOUNT_COLUMNS:
         out[name] = _int(row, name, 0, MAX_SALARY_AMOUNT)
-    if out["pph21_gaji"] > out["gaji_bruto"] or out["jkn_employee_gaji"] > out["jkn_base_gaji"]:
-        name = "pph21_gaji" if out["pph21_gaji"] > out["gaji_bruto"] else "jkn_employee_gaji"
-        raise RowError(name, row[name].strip(), f"{name} is more than the income it is taken from")
+    for taken, base in (("pph21_gaji", "gaji_bruto"), ("jkn_employee_gaji", "jkn_base_gaji")):
+        if out[taken] > out[base]:
+            raise RowError(taken, row[taken].strip(), f"{taken} is more than {base}, the income it is taken from")
     return out
 
 

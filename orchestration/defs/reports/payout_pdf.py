@@ -95,7 +95,7 @@ def _table(rows: list[list], header: bool, total: bool) -> Table:
     if header:
         style += [("FONT", (0, 0), (-1, 0), BOLD, 7), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7"))]
     if total:
-        style += [("FONT", (0, -1), (-1, -1), BOLD, money_font_size([str(c) for c in rows[-1] if isinstance(c, str)]))]
+        style += [("FONT", (0, -1), (-1, -1), BOLD, money_font_size(rows[-1][MONEY_AT:MONEY_AT + len(MONEY)]))]
     table.setStyle(TableStyle(style))
     return table
 
