@@ -191,7 +191,7 @@ def instance(home: Path = typer.Option(..., help="warehouse home")):
 def fetch(landing: Path = typer.Option(..., file_okay=False),
           month: str = typer.Option(..., help="YYYY-MM roster month", callback=_month),
           name: str = typer.Option("", help="fetch run name (default month-YYYY-MM); reuse it to resume"),
-          endpoints: str = typer.Option("rw-kinerjaperiodik,rw-skp22"),
+          endpoints: str = typer.Option("rw-kinerjaperiodik,rw-skp22,rw-hukdis"),
           nip: str = typer.Option("", help="comma-separated NIPs to fetch again (default: the whole roster)"),
           gaps_from: Path = typer.Option(None, exists=True, file_okay=False,
                                          help="warehouse home whose gate found rejected SIASN responses for MONTH: "

@@ -1,4 +1,7 @@
--- Gross TPP and deferral per rostered person and month (DOMAIN.md section 3, steps 1-7).
+-- Gross TPP, cuts and deferral per rostered person and month (DOMAIN.md section 3, steps 1-7; sections 9 and 10):
+-- gross = productivity + discipline + acting (Plt/Plh) allowance; the sanction and working-hour cuts are taken from
+-- the gross in the order of rule_cut_order, each at most what the earlier left; a deferred month defers what the
+-- cuts leave.
 -- Money in integer rupiah; every percentage in basis points; each component floored where computed.
 -- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
@@ -18,6 +21,11 @@ rating as (select * from {{ ref('int_periodic_rating') }} where {{ run_months_on
 attendance as (select * from {{ ref('int_attendance_deduction') }} where {{ run_months_only('period') }}),
 arrears as (select * from {{ ref('fct_skp_arrears') }}),
 months as (select * from {{ ref('int_payroll_months') }} where {{ run_months_only('period') }}),
+sanction as (select * from {{ ref('int_sanction_month') }} where {{ run_months_only('period') }}),
+working_hour as (select * from {{ ref('int_working_hour_month') }} where {{ run_months_only('period') }}),
+acting as (select * from {{ ref('stg_payroll__acting') }} where {{ run_months_only('period') }}),
+acting_rule as (select * from {{ ref('rule_acting_allowance') }}),
+cut_order as (select * from {{ ref('rule_cut_order') }}),
 
 ruled as (
     select
@@ -55,7 +63,42 @@ ruled as (
         attendance.source_file as attendance_source_file,
         attendance.source_line as attendance_source_line,
         gates.rule_id as skp_gate_rule_id,
-        gates.skp_year
+        gates.skp_year,
+        -- acting (Plt/Plh): the assignment, the acting post's basis, and whether it covers the whole month
+        acting.jenis_plt as acting_kind,
+        acting.acting_jabatan,
+        acting.acting_kelas_jabatan,
+        acting.acting_opd_kode,
+        acting.tmt_mulai as acting_from,
+        acting.tmt_selesai as acting_to,
+        acting.source_file as acting_source_file,
+        acting.source_line as acting_source_line,
+        case when acting.nip is not null then
+            {{ require('acting_basis.amount', "'no basic TPP for the acting kelas ' || acting.acting_kelas_jabatan || ' in ' || roster.period") }}
+        end as acting_basis_amount,
+        acting_rule.rule_id as acting_rule_id,
+        acting_rule.method as acting_method,
+        {{ to_bp('acting_rule.pct') }} as acting_pct_bp,
+        acting.nip is not null
+            and {{ require("case when acting.nip is null then true when acting_rule.min_period = 'FULL_CALENDAR_MONTH' then true end",
+                           "'rule_acting_allowance: unknown min_period in ' || roster.period") }}
+            and acting.tmt_mulai <= roster.period
+            and (acting.tmt_selesai is null or acting.tmt_selesai >= last_day(roster.period)) as acting_covers_month,
+        -- cuts: sanctions and working-hour findings of the month, and the order they are taken in
+        coalesce(sanction.sanction_cut_bp, 0) as sanction_cut_bp,
+        sanction.sanction_cut_base,
+        sanction.sanction_rule_ids,
+        sanction.sanction_combination_rule_id,
+        sanction.sanction_sk_nomor,
+        sanction.sanction_sources,
+        coalesce(working_hour.working_hour_cut_bp, 0) as working_hour_cut_bp,
+        working_hour.working_hour_cut_base,
+        working_hour.working_hour_rule_id,
+        working_hour.violation_referensi,
+        working_hour.violation_sources,
+        {{ require('sanction_order.apply_order', "'no rule_cut_order for SANCTION in ' || roster.period") }} as sanction_order,
+        {{ require('working_order.apply_order', "'no rule_cut_order for WORKING_HOURS in ' || roster.period") }} as working_hour_order,
+        [sanction_order.rule_id, working_order.rule_id] as cut_order_rule_ids
     from roster
     inner join months
         on months.period = roster.period
@@ -74,6 +117,21 @@ ruled as (
         on attendance.nip = roster.nip and attendance.period = roster.period
     left join gates
         on gates.deferred_period = roster.period and {{ in_effect('gates', 'roster.period') }}
+    left join acting
+        on acting.nip = roster.nip and acting.period = roster.period
+    left join basis as acting_basis
+        on acting_basis.kelas_jabatan = acting.acting_kelas_jabatan and {{ in_effect('acting_basis', 'roster.period') }}
+    left join acting_rule
+        on acting_rule.level = case when acting.acting_kelas_jabatan > roster.kelas_jabatan then 'HIGHER' else 'SAME_OR_LOWER' end
+        and {{ in_effect('acting_rule', 'roster.period') }}
+    left join sanction
+        on sanction.nip = roster.nip and sanction.period = roster.period
+    left join working_hour
+        on working_hour.nip = roster.nip and working_hour.period = roster.period
+    left join cut_order as sanction_order
+        on sanction_order.component = 'SANCTION' and {{ in_effect('sanction_order', 'roster.period') }}
+    left join cut_order as working_order
+        on working_order.component = 'WORKING_HOURS' and {{ in_effect('working_order', 'roster.period') }}
 ),
 
 with_pct as (
@@ -105,12 +163,73 @@ amounts as (
     select
         *,
         {{ floor_rupiah('basis_amount', 'factor_bp', 'prod_share_bp', 'productivity_pct_bp') }} as productivity_amount,
-        {{ floor_rupiah('basis_amount', 'factor_bp', 'disc_share_bp', '(10000 - discipline_deduction_bp)') }} as discipline_amount
+        {{ floor_rupiah('basis_amount', 'factor_bp', 'disc_share_bp', '(10000 - discipline_deduction_bp)') }} as discipline_amount,
+        -- the acting post's TPP: its kelas's basis with the person's own status factor, predikat and attendance
+        case when acting_basis_amount is not null then
+            {{ floor_rupiah('acting_basis_amount', 'factor_bp', 'prod_share_bp', 'productivity_pct_bp') }}
+            + {{ floor_rupiah('acting_basis_amount', 'factor_bp', 'disc_share_bp', '(10000 - discipline_deduction_bp)') }}
+        end as acting_post_amount
     from with_pct
+),
+
+with_acting as (
+    select
+        *,
+        cast(case
+            when not acting_covers_month then 0
+            when acting_method = 'OWN_PLUS_PCT_OF_ACTING' then (cast(acting_post_amount as hugeint) * acting_pct_bp) // 10000
+            when acting_method = 'ACTING_POST' then greatest(acting_post_amount - (productivity_amount + discipline_amount), 0)
+            when acting_method = 'HIGHER_PLUS_PCT_OF_LOWER' then
+                greatest(acting_post_amount, productivity_amount + discipline_amount)
+                + (cast(least(acting_post_amount, productivity_amount + discipline_amount) as hugeint) * acting_pct_bp) // 10000
+                - (productivity_amount + discipline_amount)
+            else error('rule_acting_allowance: no method for acting kelas ' || acting_kelas_jabatan || ' in ' || period)
+        end as bigint) as acting_amount
+    from amounts
+),
+
+grossed as (
+    select *, productivity_amount + discipline_amount + acting_amount as gross_amount
+    from with_acting
+),
+
+-- The two cuts in rule order: the first on the gross, the second at most what the first left, each on the gross
+-- or (base REMAINING) on what the earlier cut left.
+first_cut as (
+    select
+        *,
+        sanction_order <= working_hour_order as sanction_first,
+        case when sanction_order <= working_hour_order then sanction_cut_bp else working_hour_cut_bp end as first_bp,
+        case when sanction_order <= working_hour_order then working_hour_cut_bp else sanction_cut_bp end as second_bp,
+        case when sanction_order <= working_hour_order then working_hour_cut_base else sanction_cut_base end as second_base
+    from grossed
+),
+
+first_taken as (
+    select *, cast(least((cast(gross_amount as hugeint) * first_bp) // 10000, gross_amount) as bigint) as first_amount
+    from first_cut
+),
+
+second_taken as (
+    select
+        *,
+        cast(least(
+            (cast(case when second_base = 'REMAINING' then gross_amount - first_amount else gross_amount end as hugeint)
+             * second_bp) // 10000,
+            gross_amount - first_amount) as bigint) as second_amount
+    from first_taken
+),
+
+cuts as (
+    select
+        * exclude (sanction_first, first_bp, second_bp, second_base, first_amount, second_amount),
+        case when sanction_first then first_amount else second_amount end as sanction_cut_amount,
+        case when sanction_first then second_amount else first_amount end as working_hour_cut_amount
+    from second_taken
 )
 
 select
     *,
-    productivity_amount + discipline_amount as gross_amount,
-    case when is_deferred then productivity_amount + discipline_amount else 0 end as deferred_amount
-from amounts
+    sanction_cut_amount + working_hour_cut_amount as cut_amount,
+    case when is_deferred then gross_amount - sanction_cut_amount - working_hour_cut_amount else 0 end as deferred_amount
+from cuts

@@ -1,5 +1,5 @@
 -- The open months' payout lines before tax: the entitlement from the inputs as they stand now plus the corrections
--- of issued months each pays (DOMAIN.md section 8): payable = gross - deferred + released + correction,
+-- of issued months each pays (DOMAIN.md section 8): payable = gross - cuts - deferred + released + correction,
 -- correction = kurang bayar - lebih bayar. Every open month; fct_tpp_entitlement keeps the run's months and adds
 -- PPh 21, BPJS Kesehatan and the net (int_tpp_tax).
 {{ config(materialized='view') }}
@@ -39,7 +39,11 @@ corrected as (
         open_lines.productivity_amount,
         open_lines.discipline_deduction_pct,
         open_lines.discipline_amount,
+        open_lines.acting_amount,
         open_lines.gross_amount,
+        open_lines.sanction_cut_amount,
+        open_lines.working_hour_cut_amount,
+        open_lines.cut_amount,
         open_lines.deferred_amount,
         open_lines.released_amount,
         cast(coalesce(corrections.kurang_bayar_amount, 0) as bigint) as kurang_bayar_amount,
@@ -61,6 +65,21 @@ corrected as (
         open_lines.evaluation_source_file,
         open_lines.evaluation_source_line,
         open_lines.cutoff_at,
+        open_lines.acting_kind,
+        open_lines.acting_jabatan,
+        open_lines.acting_kelas_jabatan,
+        open_lines.acting_from,
+        open_lines.acting_to,
+        open_lines.acting_covers_month,
+        open_lines.acting_post_amount,
+        open_lines.acting_source_file,
+        open_lines.acting_source_line,
+        open_lines.sanction_cut_pct,
+        open_lines.sanction_sk_nomor,
+        open_lines.sanction_sources,
+        open_lines.working_hour_cut_pct,
+        open_lines.violation_referensi,
+        open_lines.violation_sources,
         open_lines.basis_rule_id,
         open_lines.status_rule_id,
         open_lines.prod_share_rule_id,
@@ -71,6 +90,11 @@ corrected as (
         open_lines.discipline_rule_ids,
         open_lines.missing_attendance_rule_id,
         open_lines.skp_gate_rule_id,
+        open_lines.acting_rule_id,
+        open_lines.sanction_rule_ids,
+        open_lines.sanction_combination_rule_id,
+        open_lines.working_hour_rule_id,
+        open_lines.cut_order_rule_ids,
         corrections.offset_rule_id
     from open_lines
     left join corrections

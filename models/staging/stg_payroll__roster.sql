@@ -18,6 +18,7 @@ renamed as (
         source.opd_nama,
         source.tmt,
         source.rekening,
+        source.tmt_jabatan,   -- when the position held this month began (a delivery without the column: null)
         source._source_file as source_file,
         source._source_line as source_line,
         source._file_sha256 as file_sha256

@@ -11,7 +11,7 @@ from orchestration.lib.skp_gates import skp_deadlines
 
 from .audit import AUDIT_HOOKS
 from .dbt.assets import dbt_docs, dbt_models
-from .ingest.assets import raw_attendance, raw_roster, raw_salary, raw_siasn
+from .ingest.assets import PAYROLL_ASSETS, raw_siasn
 from .issue.assets import issued_payout
 from .partitions import monthly, yearly
 from .quality.assets import quality_gate
@@ -23,7 +23,7 @@ WITA = "Asia/Makassar"
 
 monthly_tpp_job = dg.define_asset_job(
     "monthly_tpp", partitions_def=monthly,
-    selection=dg.AssetSelection.assets(siasn_fetch, raw_roster, raw_attendance, raw_salary, raw_siasn, dbt_models,
+    selection=dg.AssetSelection.assets(siasn_fetch, *PAYROLL_ASSETS, raw_siasn, dbt_models,
                                        quality_gate, payout_report),
     hooks=AUDIT_HOOKS,
     description="A month's run: fetch, ingest, dbt build, quality gate, payout. The schedule, backfills, the UI "
@@ -31,7 +31,7 @@ monthly_tpp_job = dg.define_asset_job(
 docs_job = dg.define_asset_job("dbt_docs", selection=dg.AssetSelection.assets(dbt_docs), hooks=AUDIT_HOOKS,
                                description="The static dbt docs of the home's warehouse (after a build).")
 payroll_ingest_job = dg.define_asset_job(
-    "payroll_ingest", partitions_def=monthly, selection=dg.AssetSelection.assets(raw_roster, raw_attendance, raw_salary),
+    "payroll_ingest", partitions_def=monthly, selection=dg.AssetSelection.assets(*PAYROLL_ASSETS),
     hooks=AUDIT_HOOKS, description="Ingest a month's payroll files (launched by the payroll file sensor).")
 issue_month_job = dg.define_asset_job(
     "issue_month", partitions_def=monthly, selection=dg.AssetSelection.assets(issued_payout), hooks=AUDIT_HOOKS,

@@ -309,7 +309,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, header: str | None, sql_f
 
 def roster_sql(k: int):
     cols = "nip, nama, jenis_pegawai, " + f"({KEDUDUKAN_CODES!r})[mm.kedudukan + 1], golongan, jabatan, jenis_jabatan, " \
-           "mm.kelas_m::varchar, o.opd_kode, o.opd_nama, tmt, rekening"
+           "mm.kelas_m::varchar, o.opd_kode, o.opd_nama, tmt, rekening, ''"
     return lambda lo, hi: (f"select concat_ws(',', {cols}) || chr(10) as line from person p join monthly mm using (i) "
                            f"join opds o on o.opd = mm.opd where mm.m = {k} and mm.on_roster and p.i >= {lo} and p.i < {hi} order by p.i")
 

@@ -21,7 +21,7 @@ from pathlib import Path
 API_PREFIX = "/apisiasn/1.0/pns/"
 OAUTH_PATH = "/oauth2/token"
 SSO_PATH = "/auth/realms/public-siasn/protocol/openid-connect/token"
-ENDPOINTS = ("rw-skp22", "rw-kinerjaperiodik", "data-utama")
+ENDPOINTS = ("rw-skp22", "rw-kinerjaperiodik", "rw-hukdis", "data-utama")
 TEST_CREDENTIALS = {"client_id": "demo-client", "client_secret": "demo-secret", "username": "demo-user",
                     "password": "demo-password"}
 

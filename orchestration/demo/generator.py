@@ -239,8 +239,14 @@ class CityGenerator:
             if self.on_roster(p, m):
                 code, name, _ = OPDS[p.opd_by_month[m]]
                 w.writerow([p.nip, p.nama, p.jenis, p.kedudukan_by_month[m], p.golongan, p.jabatan, p.jenis_jabatan,
-                            p.kelas_by_month[m], code, name, p.tmt.isoformat(), p.rekening])
+                            p.kelas_by_month[m], code, name, p.tmt.isoformat(), p.rekening,
+                            self.tmt_jabatan(p, m)])
         return buf.getvalue()
+
+    @staticmethod
+    def tmt_jabatan(p: Person, m: dt.date) -> str:
+        from .rulebook_cases import tmt_jabatan
+        return tmt_jabatan(p, m)
 
     def attendance_csv(self, m: dt.date) -> str:
         rng = self.rng
@@ -371,9 +377,10 @@ class CityGenerator:
         joined = ",".join(recs)
         return f'{{"code":1,"data":{{"data":[{joined}]}}}}' if int(p.nip[-1]) % 2 else f'{{"code":1,"data":[{joined}]}}'
 
-    def fetch_jsonl(self, endpoint: str, fetch_at: dt.datetime, roster_month: dt.date) -> str:
+    def fetch_jsonl(self, endpoint: str, fetch_at: dt.datetime, roster_month: dt.date, cases=None) -> str:
         lines = []
-        records_of = self.periodic_records if endpoint == "rw-kinerjaperiodik" else self.annual_records
+        records_of = {"rw-kinerjaperiodik": self.periodic_records, "rw-skp22": self.annual_records,
+                      "rw-hukdis": lambda p, at: cases.hukdis_records(p.nip, at)}[endpoint]
         for i, p in enumerate(q for q in self.people if self.on_roster(q, roster_month)):
             at = fetch_at + dt.timedelta(seconds=i // 4)   # about four calls a second
             lines.append(f'{{"nip":"{p.nip}","endpoint":"{endpoint}","fetched_at":"{at.isoformat()}",'
@@ -400,16 +407,22 @@ def generate_city(landing: Path, asn: int = SNAPSHOT_ASN, start: dt.date = dt.da
     gen.build_movement()
     gen.build_ratings()
     files: dict[str, bytes] = {}
+    from .rulebook_cases import RulebookCases
+    cases = RulebookCases(gen)
     for m in months:
         files[f"payroll/roster/{m:%Y-%m}.csv"] = gen.roster_csv(m).encode()
         files[f"payroll/attendance/{m:%Y-%m}.csv"] = gen.attendance_csv(m).encode()
         files[f"payroll/salary/{m:%Y-%m}.csv"] = gen.salary_csv(m).encode()
+        for source, text in (("sanctions", cases.sanctions_csv(m)), ("violations", cases.violations_csv(m)),
+                             ("acting", cases.acting_csv(m))):
+            if text is not None:   # BKPSDM sends a file only when it has cases
+                files[f"payroll/{source}/{m:%Y-%m}.csv"] = text.encode()
     for fetch_at, roster_month in gen.fetch_runs():
         stamp = fetch_at.strftime("%Y-%m-%dT%H%M")
-        for endpoint in ("rw-kinerjaperiodik", "rw-skp22"):
-            if endpoint == "rw-kinerjaperiodik" and fetch_at.day != 3:
+        for endpoint in ("rw-kinerjaperiodik", "rw-skp22", "rw-hukdis"):
+            if endpoint != "rw-skp22" and fetch_at.day != 3:
                 continue   # the extra March pulls are of annual SKP only
-            files[f"siasn/{endpoint}/{stamp}.jsonl"] = gen.fetch_jsonl(endpoint, fetch_at, roster_month).encode()
+            files[f"siasn/{endpoint}/{stamp}.jsonl"] = gen.fetch_jsonl(endpoint, fetch_at, roster_month, cases).encode()
     if faults:
         from .faults import add_faults
         add_faults(files, gen, months)

@@ -40,6 +40,7 @@ def _roster_sql() -> str:
     cols = PARSERS["roster"][0]
     f = {c: f"f[{i + 1}]" for i, c in enumerate(cols)}
     tmt = f"try_cast({f['tmt']} as date)"
+    tmt_jabatan = f"try_cast(nullif({f['tmt_jabatan']}, '') as date)"
     ok = " and ".join([
         f"len(f) = {len(cols)}",
         _in(f["jenis_pegawai"], JENIS_PEGAWAI), nip_ok_sql(f["nip"], f["jenis_pegawai"]), _in(f["kedudukan"], KEDUDUKAN),
@@ -51,9 +52,13 @@ def _roster_sql() -> str:
         f"(substr({f['nip']}, 13, 2) = '{PPPK_TMT_MONTH}' or try_cast(substr({f['nip']}, 13, 2) as integer) = month({tmt}))",
         *[f"length({f[c]}) > 0" for c in ("nama", "jabatan", "opd_kode", "opd_nama")],
         f"regexp_full_match({f['rekening']}, '[0-9]+')",
+        # tmt_jabatan empty, or a date not before tmt
+        f"({f['tmt_jabatan']} = '' or (regexp_full_match({f['tmt_jabatan']}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')"
+        f" and {tmt_jabatan} >= {tmt}))",
     ])
-    typed = ", ".join(f"{f[c]} as {c}" if c not in ("kelas_jabatan", "tmt") else
-                      (f"try_cast({f[c]} as smallint) as {c}" if c == "kelas_jabatan" else f"{tmt} as tmt") for c in cols)
+    special = {"kelas_jabatan": f"try_cast({f['kelas_jabatan']} as smallint) as kelas_jabatan", "tmt": f"{tmt} as tmt",
+               "tmt_jabatan": f"{tmt_jabatan} as tmt_jabatan"}
+    typed = ", ".join(special.get(c, f"{f[c]} as {c}") for c in cols)
     return _checked(typed, ok)
 
 
@@ -116,6 +121,8 @@ def _from_reference(source: str, rel_path: str, path: Path) -> BulkParsedFile:
 
 
 def parse_payroll_bulk(source: str, rel_path: str, path: Path, con: duckdb.DuckDBPyConnection | None = None) -> BulkParsedFile:
+    if source not in SQL:   # BKPSDM's files: a few rows a month, the line parser is the fast path
+        return _from_reference(source, rel_path, path)
     columns = PARSERS[source][0]
     con = con or duckdb.connect()
     schema = _schema(source)

@@ -25,7 +25,7 @@ from .parse_siasn import empty_fetch_rejection, parse_line
 from .quarantine import Rejection
 from .raw_store import schema_without
 
-ENDPOINT_TABLE = {"rw-kinerjaperiodik": "kinerja_periodik", "rw-skp22": "skp_tahunan"}
+ENDPOINT_TABLE = {"rw-kinerjaperiodik": "kinerja_periodik", "rw-skp22": "skp_tahunan", "rw-hukdis": "hukdis"}
 
 
 def data_schema(table: str) -> pa.Schema:
@@ -270,6 +270,8 @@ def iter_fetch_file(endpoint: str, rel_path: str, path: Path, con: duckdb.DuckDB
     `by_line` parses every line with the reference parser, in this process."""
     kwargs = {"chunk_bytes": chunk_bytes} if chunk_bytes else {}
     empty = True
+    if endpoint not in RECORDS_SQL:   # rw-hukdis: few records a response, the line parser decides every line
+        pool, by_line = None, True
     if pool is None:
         if by_line:
             parse = partial(parse_chunk_by_line, endpoint, rel_path)

@@ -10,9 +10,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .contract import (ATTENDANCE_COLUMNS, ATTENDANCE_COUNT_COLUMNS, GOLONGAN_PNS, GOLONGAN_PPPK,
-                       JENIS_JABATAN, JENIS_PEGAWAI, KEDUDUKAN, KELAS_JABATAN, PTKP_STATUS, ROSTER_COLUMNS,
-                       SALARY_AMOUNT_COLUMNS, SALARY_COLUMNS)
+from .contract import (ACTING_COLUMNS, ACTING_KINDS, ATTENDANCE_COLUMNS, ATTENDANCE_COUNT_COLUMNS, GOLONGAN_PNS,
+                       GOLONGAN_PPPK, JENIS_JABATAN, JENIS_PEGAWAI, KEDUDUKAN, KELAS_JABATAN, OPTIONAL_COLUMNS,
+                       PTKP_STATUS, ROSTER_COLUMNS, ROW_KEYS, SALARY_AMOUNT_COLUMNS, SALARY_COLUMNS, SANCTION_COLUMNS,
+                       VIOLATION_COLUMNS)
 from .nip import PPPK_TMT_MONTH, mask_nip, nip_error
 from .quarantine import FILE_LEVEL_LINE, Rejection
 
@@ -64,6 +65,23 @@ def _code(row: dict, name: str, allowed: tuple[str, ...]) -> str:
     return raw
 
 
+def _date(row: dict, name: str, optional: bool = False) -> dt.date | None:
+    raw = (row.get(name) or "").strip()
+    if optional and not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise RowError(name, raw, f"{name} must be a date YYYY-MM-DD, got {raw!r}") from None
+
+
+def _text(row: dict, name: str) -> str:
+    value = row[name].strip()
+    if not value:
+        raise RowError(name, "", f"{name} is empty")
+    return value
+
+
 def _nip(row: dict, jenis_pegawai: str | None = None) -> str:
     nip = row["nip"].strip()
     problem = nip_error(nip, jenis_pegawai)
@@ -97,11 +115,14 @@ def _roster_row(row: dict) -> dict:
     rekening = row["rekening"].strip()
     if not rekening.isdigit():
         raise RowError("rekening", "****", "rekening must be digits only")
+    tmt_jabatan = _date(row, "tmt_jabatan", optional=True)   # when the position held this month began
+    if tmt_jabatan is not None and tmt_jabatan < tmt:
+        raise RowError("tmt_jabatan", str(tmt_jabatan), f"tmt_jabatan {tmt_jabatan} is before the service start tmt {tmt}")
     return {
         "nip": nip, "nama": row["nama"].strip(), "jenis_pegawai": jenis, "kedudukan": kedudukan,
         "golongan": golongan, "jabatan": row["jabatan"].strip(), "jenis_jabatan": jenis_jabatan,
         "kelas_jabatan": kelas, "opd_kode": row["opd_kode"].strip(), "opd_nama": row["opd_nama"].strip(),
-        "tmt": tmt, "rekening": rekening,
+        "tmt": tmt, "rekening": rekening, "tmt_jabatan": tmt_jabatan,
     }
 
 
@@ -122,8 +143,37 @@ def _salary_row(row: dict) -> dict:
     return out
 
 
+def _sanction_row(row: dict) -> dict:
+    out = {"nip": _nip(row), "jenis_hukuman_id": _text(row, "jenis_hukuman_id"), "tmt_hukuman": _date(row, "tmt_hukuman"),
+           "sk_nomor": _text(row, "sk_nomor"), "sk_tanggal": _date(row, "sk_tanggal")}
+    if out["tmt_hukuman"] < out["sk_tanggal"]:   # a sanction takes effect after its decree (PP 94/2021 art. 41)
+        raise RowError("tmt_hukuman", str(out["tmt_hukuman"]),
+                       f"tmt_hukuman {out['tmt_hukuman']} is before the decree's date sk_tanggal {out['sk_tanggal']}")
+    return out
+
+
+def _violation_row(row: dict) -> dict:
+    return {"nip": _nip(row), "tanggal": _date(row, "tanggal"), "referensi": _text(row, "referensi")}
+
+
+def _acting_row(row: dict) -> dict:
+    out = {"nip": _nip(row), "jenis_plt": _code(row, "jenis_plt", ACTING_KINDS), "jabatan": _text(row, "jabatan"),
+           "kelas_jabatan": _int(row, "kelas_jabatan", KELAS_JABATAN.start, KELAS_JABATAN.stop - 1),
+           "opd_kode": _text(row, "opd_kode"), "tmt_mulai": _date(row, "tmt_mulai"),
+           "tmt_selesai": _date(row, "tmt_selesai", optional=True), "sk_nomor": _text(row, "sk_nomor")}
+    if out["tmt_selesai"] is not None and out["tmt_selesai"] < out["tmt_mulai"]:
+        raise RowError("tmt_selesai", str(out["tmt_selesai"]),
+                       f"tmt_selesai {out['tmt_selesai']} is before tmt_mulai {out['tmt_mulai']}")
+    return out
+
+
 PARSERS = {"roster": (ROSTER_COLUMNS, _roster_row), "attendance": (ATTENDANCE_COLUMNS, _attendance_row),
-           "salary": (SALARY_COLUMNS, _salary_row)}
+           "salary": (SALARY_COLUMNS, _salary_row), "sanctions": (SANCTION_COLUMNS, _sanction_row),
+           "violations": (VIOLATION_COLUMNS, _violation_row), "acting": (ACTING_COLUMNS, _acting_row)}
+
+
+def row_key(source: str, row: dict) -> tuple:
+    return tuple(row[c] for c in ROW_KEYS.get(source, ("nip",)))
 
 
 def read_header(rel_path: str, first_line: bytes) -> list[str]:
@@ -135,7 +185,8 @@ def read_header(rel_path: str, first_line: bytes) -> list[str]:
 
 
 def missing_columns(source: str, header: list[str]) -> list[str]:
-    return [c for c in PARSERS[source][0] if c not in header]
+    optional = OPTIONAL_COLUMNS.get(source, ())
+    return [c for c in PARSERS[source][0] if c not in header and c not in optional]
 
 
 def missing_column_rejections(source: str, rel_path: str, missing: list[str], line_nos: list[int]) -> list[Rejection]:
@@ -176,16 +227,19 @@ def parse_line(source: str, rel_path: str, header: list[str], line_no: int, raw:
     if len(values) != len(header):
         return Rejection(source, rel_path, line_no, "(row)", "", f"row has {len(values)} values, header has {len(header)}")
     try:
-        return PARSERS[source][1](dict(zip(header, values)))
+        return PARSERS[source][1](dict(zip(header, values)))   # an optional column absent: row.get gives None
     except RowError as err:
         return Rejection(source, rel_path, line_no, err.field, err.value, err.message)
 
 
 def duplicate_rejection(source: str, rel_path: str, line_no: int, nip: str, lines: list[int]) -> Rejection:
     # Which copy is right cannot be known here: none is paid until payroll re-delivers one.
+    key = ROW_KEYS.get(source, ("nip",))
+    what = "one row per person" if key == ("nip",) else f"one row per {' + '.join(key)}"
+    same = "" if key == ("nip",) else f" with the same {', '.join(key[1:])}"
     return Rejection(source, rel_path, line_no, "nip", mask_nip(nip),
-                     f"NIP {mask_nip(nip)} appears on lines {', '.join(map(str, lines))}; "
-                     f"keep one row per person and re-deliver")
+                     f"NIP {mask_nip(nip)} appears on lines {', '.join(map(str, lines))}{same}; "
+                     f"keep {what} and re-deliver")
 
 
 def parse_payroll_csv(source: str, rel_path: str, data: bytes) -> ParsedFile:
@@ -209,11 +263,11 @@ def parse_payroll_csv(source: str, rel_path: str, data: bytes) -> ParsedFile:
             out.rejections.append(result)
         elif result is not None:
             parsed.append((line_no, result))
-    by_nip: dict[str, list[int]] = defaultdict(list)
+    by_key: dict[tuple, list[int]] = defaultdict(list)
     for line_no, row in parsed:
-        by_nip[row["nip"]].append(line_no)
+        by_key[row_key(source, row)].append(line_no)
     for line_no, row in parsed:
-        seen = by_nip[row["nip"]]
+        seen = by_key[row_key(source, row)]
         if len(seen) > 1:
             out.rejections.append(duplicate_rejection(source, rel_path, line_no, row["nip"], seen))
         else:

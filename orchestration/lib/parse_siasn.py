@@ -136,7 +136,45 @@ def _annual(rec: dict, nip: str) -> dict:
     }
 
 
-RECORD_PARSERS = {"rw-kinerjaperiodik": _periodic, "rw-skp22": _annual}
+def _siasn_date(rec: dict, name: str, optional: bool = False) -> dt.date | None:
+    """SIASN writes dates DD-MM-YYYY; an ISO date is read too."""
+    raw = _pick(rec, name)
+    if raw is None:
+        if optional:
+            return None
+        raise LineError(name, "", f"{name} is missing")
+    text = str(raw).strip()
+    for fmt in ("%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise LineError(name, text, f"{name} must be a date DD-MM-YYYY, got {raw!r}")
+
+
+def _hukdis(rec: dict, nip: str) -> dict:
+    """A disciplinary sanction (/pns/rw-hukdis): field names as SIASN's hukdis records carry them."""
+    jenis = _pick(rec, "jenisHukumanId")
+    if jenis is None:
+        raise LineError("jenisHukumanId", "", "jenisHukumanId is missing: the sanction's type decides its TPP cut")
+    sk_nomor = _pick(rec, "skNomor")
+    if sk_nomor is None:
+        raise LineError("skNomor", "", "skNomor is missing: the decree number identifies the sanction")
+    masa = _pick(rec, "masaBulan")
+    return {
+        "record_id": str(_pick(rec, "id") or ""),
+        "jenis_hukuman_id": str(jenis).strip(),
+        "tingkat_hukuman_id": str(_pick(rec, "jenisTingkatHukumanId") or ""),
+        "tmt_hukuman": _siasn_date(rec, "hukumanTanggal"),
+        "akhir_hukuman": _siasn_date(rec, "akhirHukumanTanggal", optional=True),
+        "masa_bulan": None if masa is None else _int(rec, "masaBulan", 0, 120),
+        "sk_nomor": str(sk_nomor).strip(),
+        "sk_tanggal": _siasn_date(rec, "skTanggal", optional=True),
+        "sk_pembatalan_nomor": str(_pick(rec, "skPembatalanNomor") or ""),   # an annulled sanction cuts nothing
+    }
+
+
+RECORD_PARSERS = {"rw-kinerjaperiodik": _periodic, "rw-skp22": _annual, "rw-hukdis": _hukdis}
 
 
 def _envelope(line: str, endpoint: str) -> tuple[str, dt.datetime, object]:

@@ -9,7 +9,7 @@ FILE_LEVEL_LINE = 0   # a problem with the whole file (empty, unreadable) rather
 
 @dataclass(frozen=True)
 class Rejection:
-    source: str          # roster | attendance | salary | rw-skp22 | rw-kinerjaperiodik
+    source: str          # a payroll source (roster, attendance, ...) or a SIASN endpoint (rw-skp22, ...)
     source_file: str     # path relative to the landing folder
     source_line: int     # 1-based physical line; 0 for the whole file
     field: str

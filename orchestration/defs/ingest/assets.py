@@ -5,6 +5,7 @@ import dagster as dg
 from orchestration.lib.ingest import FileResult, ingest_payroll, ingest_siasn_files
 from orchestration.lib.landing_files import ignored_files, record_ignored
 from orchestration.lib.months import parse_month
+from orchestration.lib.raw_store import RawStore
 
 from ..partitions import monthly
 from ..resources import KinerjaPaths
@@ -37,16 +38,23 @@ def _file_metadata(results: list[FileResult]) -> dict:
     }
 
 
-def _payroll_asset(source: str):
+def _payroll_asset(source: str, optional: bool = False):
     key = dg.AssetKey(["raw", source])
+    sender = "BKPSDM's" if optional else "Payroll"
+    when = " (sent when there are cases: no file, none this month)" if optional else ""
 
     @dg.asset(key=key, partitions_def=monthly, group_name="ingest", kinds={"parquet"},
-              description=f"Payroll {source} for the month: landing payroll/{source}/YYYY-MM.csv -> raw/{source}/",
+              description=f"{sender} {source} for the month: landing payroll/{source}/YYYY-MM.csv -> raw/{source}/{when}",
               check_specs=[dg.AssetCheckSpec(CONSERVATION, asset=key, blocking=True, partitions_def=monthly,
                                          description=CONSERVATION_TEXT)])
     def _asset(context: dg.AssetExecutionContext, paths: KinerjaPaths):
         period = parse_month(context.partition_key)
         result = ingest_payroll(paths.landing_dir, paths.home_dir, source, period)
+        if result is None and optional:
+            RawStore(paths.home_dir).ensure_layout()
+            yield dg.MaterializeResult(asset_key=key, metadata={"files": 0, "delivered": False})
+            yield _check(key, [])
+            return
         if result is None:
             raise dg.Failure(f"payroll/{source}/{context.partition_key}.csv has not been delivered to "
                              f"{paths.landing_dir}; payroll must deliver it before this month can run")
@@ -62,8 +70,12 @@ def _payroll_asset(source: str):
 raw_roster = _payroll_asset("roster")
 raw_attendance = _payroll_asset("attendance")
 raw_salary = _payroll_asset("salary")
+raw_sanctions = _payroll_asset("sanctions", optional=True)
+raw_violations = _payroll_asset("violations", optional=True)
+raw_acting = _payroll_asset("acting", optional=True)
+PAYROLL_ASSETS = [raw_roster, raw_attendance, raw_salary, raw_sanctions, raw_violations, raw_acting]
 
-SIASN_KEYS = [dg.AssetKey(["raw", t]) for t in ("kinerja_periodik", "skp_tahunan", "siasn_response")]
+SIASN_KEYS = [dg.AssetKey(["raw", t]) for t in ("kinerja_periodik", "skp_tahunan", "hukdis", "siasn_response")]
 
 
 @dg.multi_asset(
@@ -93,7 +105,7 @@ def raw_siasn(context: dg.AssetExecutionContext, paths: KinerjaPaths):
 # Written by every ingest asset above; declared so dbt's sources over them show their lineage.
 ledger_specs = [
     dg.AssetSpec(dg.AssetKey(["raw", name]), group_name="ingest", kinds={"parquet"},
-                 deps=[raw_roster, raw_attendance, raw_salary, *SIASN_KEYS], description=desc)
+                 deps=[*PAYROLL_ASSETS, *SIASN_KEYS], description=desc)
     for name, desc in (("quarantine", "Rejected rows of every landing file (file, line, field, message)."),
                        ("landed_file", "One row per ingested landing file with its row counts."),
                        ("payroll_current", "Which delivery of each monthly payroll file is current."))

@@ -109,22 +109,31 @@ TPP_ENTITLEMENT = Suite(
            roster.nip is not null as is_rostered,
            count(facts.nip) over (partition by coalesce(facts.nip, roster.nip)) as entitlement_rows,
            facts.basis_amount, facts.productivity_amount, facts.discipline_amount, facts.gross_amount,
+           facts.gross_amount - coalesce(facts.acting_amount, 0) as own_gross_amount,
+           facts.productivity_amount + facts.discipline_amount + coalesce(facts.acting_amount, 0) as expected_gross,
+           coalesce(facts.acting_amount, 0) as acting_amount, coalesce(facts.cut_amount, 0) as cut_amount,
+           coalesce(facts.sanction_cut_amount, 0) + coalesce(facts.working_hour_cut_amount, 0) as expected_cut,
+           facts.gross_amount - coalesce(facts.cut_amount, 0) as gross_after_cuts,
            facts.deferred_amount, facts.released_amount, facts.kurang_bayar_amount, facts.lebih_bayar_amount,
            facts.payable_amount,
-           facts.gross_amount - facts.deferred_amount + facts.released_amount + facts.kurang_bayar_amount
-               - facts.lebih_bayar_amount as expected_payable,
+           facts.gross_amount - coalesce(facts.cut_amount, 0) - facts.deferred_amount + facts.released_amount
+               + facts.kurang_bayar_amount - facts.lebih_bayar_amount as expected_payable,
            (facts.evaluation_record_id is null) = list_contains(facts.reasons, 'NO_EVALUATION') as no_evaluation_flagged
     from facts full outer join roster using (nip)
     """, "nip",
     lambda: [_in("is_rostered", [True]),
              gxe.ExpectColumnValuesToBeBetween(column="entitlement_rows", min_value=1, max_value=1),
              gxe.ExpectColumnPairValuesToBeEqual(column_A="payable_amount", column_B="expected_payable"),
+             gxe.ExpectColumnPairValuesToBeEqual(column_A="gross_amount", column_B="expected_gross"),
+             gxe.ExpectColumnPairValuesToBeEqual(column_A="cut_amount", column_B="expected_cut"),
              *[gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0)
-               for c in ("productivity_amount", "discipline_amount", "gross_amount", "deferred_amount", "released_amount",
-                         "kurang_bayar_amount", "lebih_bayar_amount", "payable_amount")],
+               for c in ("productivity_amount", "discipline_amount", "acting_amount", "gross_amount", "cut_amount",
+                         "gross_after_cuts", "deferred_amount", "released_amount", "kurang_bayar_amount",
+                         "lebih_bayar_amount", "payable_amount")],
              *[gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="basis_amount", column_B=c, or_equal=True)
-               for c in ("productivity_amount", "discipline_amount", "gross_amount")],
-             gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="gross_amount", column_B="deferred_amount", or_equal=True),
+               for c in ("productivity_amount", "discipline_amount", "own_gross_amount")],
+             gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="gross_after_cuts", column_B="deferred_amount",
+                                                         or_equal=True),
              _in("no_evaluation_flagged", [True])])
 
 OPD_TOTALS = Suite(

@@ -11,7 +11,7 @@ from ..partitions import monthly
 from ..resources import KinerjaPaths
 
 FETCH_KEY = dg.AssetKey(["siasn", "fetch"])
-ENDPOINTS = ("rw-kinerjaperiodik", "rw-skp22")
+ENDPOINTS = ("rw-kinerjaperiodik", "rw-skp22", "rw-hukdis")
 
 
 class SiasnSource(dg.ConfigurableResource):
@@ -20,7 +20,7 @@ class SiasnSource(dg.ConfigurableResource):
 
 
 @dg.asset(key=FETCH_KEY, partitions_def=monthly, group_name="siasn", kinds={"api"},
-          description="Fetches rw-kinerjaperiodik and rw-skp22 for every NIP on the month's roster (API mode), "
+          description="Fetches rw-kinerjaperiodik, rw-skp22 and rw-hukdis for every NIP on the month's roster (API mode), "
                       "resumable; in file-drop mode it only reports the fetch files already landed.")
 def siasn_fetch(context: dg.AssetExecutionContext, paths: KinerjaPaths, siasn: SiasnSource):
     month = parse_month(context.partition_key)
