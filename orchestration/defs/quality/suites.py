@@ -268,6 +268,17 @@ SIGNATORIES = Suite(
     """, "signatory",
     lambda: [_in("present", [True])])
 
+POSITION_RULE = Suite(
+    "position_rule", "marts.rpt_position_rule_check (the position on the deciding day of rule_mid_month_position decides "
+    "the month)", CRITICAL, """
+    select {masked} || ' ' || source_file || ':' || source_line || ' tmt_jabatan ' || tmt_jabatan
+               || ' after ' || deciding_date as roster_row,
+           starts_after_deciding_day
+    from marts.rpt_position_rule_check where period = $period
+    """.replace("{masked}", mask_nip_sql("nip")), "roster_row",
+    lambda: [_in("starts_after_deciding_day", [False])])
+
 SUITES = [PAYROLL_INPUTS, PAYROLL_QUARANTINE, MONTH_PLAUSIBILITY, EVIDENCE_COMPLETE, PERIODIC_EVALUATIONS,
           TPP_ENTITLEMENT, SALARY_INPUTS, OPD_TOTALS, DEFERRAL_LEDGER, ATTENDANCE_NOT_ROSTERED, INCONSISTENT_PREDIKAT,
-          DISTRIBUTION_CURVE, PUBLISHED_FIGURES, OPD_MONTH_CHANGE, CORRECTIONS, TER_CATEGORY_CHANGE, SIGNATORIES]
+          DISTRIBUTION_CURVE, PUBLISHED_FIGURES, OPD_MONTH_CHANGE, CORRECTIONS, TER_CATEGORY_CHANGE, SIGNATORIES,
+          POSITION_RULE]
