@@ -122,7 +122,8 @@ ruled as (
     left join basis as acting_basis
         on acting_basis.kelas_jabatan = acting.acting_kelas_jabatan and {{ in_effect('acting_basis', 'roster.period') }}
     left join acting_rule
-        on acting_rule.level = case when acting.acting_kelas_jabatan > roster.kelas_jabatan then 'HIGHER' else 'SAME_OR_LOWER' end
+        on acting.nip is not null
+        and acting_rule.level = case when acting.acting_kelas_jabatan > roster.kelas_jabatan then 'HIGHER' else 'SAME_OR_LOWER' end
         and {{ in_effect('acting_rule', 'roster.period') }}
     left join sanction
         on sanction.nip = roster.nip and sanction.period = roster.period
