@@ -17,6 +17,8 @@ GOOD = {
     "periodic_evaluations": {"nip": NIP, "record_id": "r", "penilai_nip": "197001011995031002", "rated_by_self": False},
     "tpp_entitlement": {"nip": NIP, "is_rostered": True, "entitlement_rows": 1, "basis_amount": 5000000,
                         "productivity_amount": 3000000, "discipline_amount": 2000000, "gross_amount": 5000000,
+                        "own_gross_amount": 5000000, "expected_gross": 5000000, "acting_amount": 0,
+                        "cut_amount": 0, "expected_cut": 0, "gross_after_cuts": 5000000,
                         "deferred_amount": 5000000, "released_amount": 0, "kurang_bayar_amount": 0,
                         "lebih_bayar_amount": 0, "payable_amount": 0, "expected_payable": 0,
                         "no_evaluation_flagged": True},
@@ -25,6 +27,8 @@ GOOD = {
     "deferral_ledger": {"nip": NIP, "ledger_deferred": 5000000, "fact_deferred": 5000000, "released_plus_open": 5000000},
     "month_plausibility": {"check": "roster_rows: 200 rows on the roster (threshold 1.0, QT-ROSTER-MIN)", "is_ok": True},
     "evidence_complete": None,        # the good batch is empty
+    "position_rule": {"roster_row": "1986***********001 payroll/roster/2025-03.csv:5 tmt_jabatan 2025-03-10 after "
+                                    "2025-03-15", "starts_after_deciding_day": False},
     "salary_inputs": {"nip": NIP, "has_salary_row": True, "has_pph21": True, "has_net_amount": True,
                       "net_amount": 4_950_000, "expected_net": 4_950_000},
 }
@@ -44,8 +48,9 @@ def break_row(row: dict, kwargs: dict) -> dict:
         bad[kwargs["column"]] = "12345"
     elif "column_A" in kwargs and kwargs.get("or_equal"):
         bad[kwargs["column_B"]] = row[kwargs["column_A"]] + 1
-        if kwargs["column_B"] == "gross_amount":     # keep the other expectations on gross satisfied
+        if kwargs["column_B"] == "own_gross_amount":     # keep the other expectations on gross satisfied
             bad["deferred_amount"] = bad["payable_amount"] = bad["expected_payable"] = 0
+            bad["gross_amount"] = bad["expected_gross"] = bad["gross_after_cuts"] = bad["own_gross_amount"]
             bad["basis_amount"] = row["basis_amount"]
     elif "column_A" in kwargs:
         bad[kwargs["column_B"]] = row[kwargs["column_B"]] + 1

@@ -33,6 +33,12 @@ RULE_KEYS = {
     "rule_tax_parameter": ["parameter"],
     "rule_pph21_bearer": ["jenis_pegawai"],
     "rule_bpjs_kesehatan": ["party"],
+    "rule_sanction_cut": ["jenis_hukuman_id"],
+    "rule_cut_combination": ["component"],
+    "rule_working_hour_cut": ["violation"],
+    "rule_cut_order": ["component"],
+    "rule_acting_allowance": ["level"],
+    "rule_mid_month_position": ["method"],
 }
 
 
@@ -118,6 +124,26 @@ def test_tax_and_bpjs_tables_are_pp58_2023_pasal_17_and_perpres_75_2019():
     assert bpjs == {"employee": (1, 12_000_000), "employer": (4, 12_000_000)}
     bearer = {r["jenis_pegawai"]: (r["borne_by"], r["confidence"]) for r in rows("rule_pph21_bearer")}
     assert bearer == {"PNS": ("government", "assumed"), "CPNS": ("government", "assumed"), "PPPK": ("employee", "law")}
+
+
+def test_sanctions_acting_and_cuts_are_pp94_2021_se_1128_2025_and_domain_9():
+    """DOMAIN.md sections 9 and 10, written out by hand: sedang 25% for 6, 9 or 12 months; a written warning 20% for
+    2 months; the larger of overlapping sanctions; Bontang's 15% from 1 November 2025 for the month; the sanction
+    before the working-hour cut; a Plt at the same level + 20% of the acting post, a higher one the acting post's TPP,
+    for a whole calendar month; the position on the 15th decides."""
+    cuts = {r["jenis_hukuman_id"]: (float(r["cut_pct"]), int(r["duration_months"]), r["cut_base"])
+            for r in rows("rule_sanction_cut")}
+    assert cuts["04"] == (25, 6, "GROSS") and cuts["05"] == (25, 9, "GROSS") and cuts["06"] == (25, 12, "GROSS")
+    assert cuts["02"] == (20, 2, "GROSS") and len(cuts) == 8
+    assert [(r["method"], float(r["cap_pct"])) for r in rows("rule_cut_combination")] == [("MAX", 100)]
+    (wh,) = rows("rule_working_hour_cut")
+    assert (float(wh["cut_pct"]), wh["cut_base"], int(wh["duration_months"]), wh["effective_from"]) == \
+        (15, "GROSS", 1, "2025-11-01")
+    assert {r["component"]: int(r["apply_order"]) for r in rows("rule_cut_order")} == {"SANCTION": 1, "WORKING_HOURS": 2}
+    acting = {r["level"]: (r["method"], float(r["pct"]), r["min_period"]) for r in rows("rule_acting_allowance")}
+    assert acting == {"SAME_OR_LOWER": ("OWN_PLUS_PCT_OF_ACTING", 20, "FULL_CALENDAR_MONTH"),
+                      "HIGHER": ("ACTING_POST", 0, "FULL_CALENDAR_MONTH")}
+    assert [(r["method"], int(r["deciding_day"])) for r in rows("rule_mid_month_position")] == [("DAY_OF_MONTH", 15)]
 
 
 def test_the_rules_page_is_generated_from_the_seeds():
