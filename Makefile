@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_LANDING ?= .demo/landing
 DEMO_HOME ?= .demo/home
 FROM ?= 2025-01
-TO ?= 2025-06
+TO ?= 2025-11
 ISSUE ?= 2025-04
 CORRECT_IN ?= 2025-05
 SCALE ?= default
@@ -29,9 +29,10 @@ manifest: install
 	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir . --project-dir .
 
 # The demo pays January to April, issues April (finance has paid it), then payroll re-delivers April's roster
-# corrected: May and June pay the kurang bayar and recover the lebih bayar (`kinerja diff --month 2025-04`).
+# corrected: May onwards pay the kurang bayar and recover the lebih bayar (`kinerja diff --month 2025-04`). It runs
+# to November 2025, the first month of Bontang's 15% working-hour cut.
 demo: install manifest
-	$(BIN)/kinerja generate --landing $(DEMO_LANDING)
+	$(BIN)/kinerja generate --landing $(DEMO_LANDING) --from $(FROM) --to $(TO)
 	$(BIN)/kinerja run --landing $(DEMO_LANDING) --home $(DEMO_HOME) --from $(FROM) --to $(ISSUE)
 	test -f $(DEMO_HOME)/audit/issued/$(ISSUE)/months.parquet || $(BIN)/kinerja issue --home $(DEMO_HOME) --month $(ISSUE)
 	$(BIN)/kinerja generate --landing $(DEMO_LANDING) --corrected-delivery $(ISSUE)

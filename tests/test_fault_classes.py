@@ -34,6 +34,7 @@ SKP_APRIL = "siasn/rw-skp22/2025-04-03T0800.jsonl"
 ROSTER = "payroll/roster/{}.csv"
 ATTENDANCE = "payroll/attendance/{}.csv"
 SALARY = "payroll/salary/{}.csv"
+SANCTIONS = "payroll/sanctions/{}.csv"
 
 
 def run(landing: Path, home: Path):
@@ -319,10 +320,21 @@ def per_person(clean, baseline, people, tmp_path_factory):
     was, cells[1] = cells[1], (b"K/0" if cells[1] == b"K/3" else b"K/3")
     salary[line_index(salary, married)] = b",".join(cells)
     write_lines(landing, SALARY.format("2025-04"), salary)
+    moved = next(people)        # March's row shows a position begun on the 20th: the 15th decides, so it is April's
+    roster = lines(landing, ROSTER.format("2025-03"))
+    cells = roster[line_index(roster, moved)].split(b",")
+    cells[-1] = b"2025-03-20"
+    roster[line_index(roster, moved)] = b",".join(cells)
+    write_lines(landing, ROSTER.format("2025-03"), roster)
+    sanctioned = next(people)   # BKPSDM's sanction that takes effect before its decree
+    (landing / "payroll" / "sanctions").mkdir(exist_ok=True)
+    (landing / SANCTIONS.format("2025-03")).write_text(
+        f"nip,jenis_hukuman_id,tmt_hukuman,sk_nomor,sk_tanggal\n{sanctioned},04,2025-03-01,800/HD-9,2025-03-10\n")
     r = run(landing, home)
     return {"landing": landing, "home": home, "run": r, "faults": faults, "unreadable": unreadable,
             "bad_rows": bad_rows, "dup": dup_nip, "negative": neg_nip, "nip0": nip0, "baseline": baseline,
-            "no_salary": no_salary, "bad_ptkp": bad_ptkp, "married": (married, was.decode())}
+            "no_salary": no_salary, "bad_ptkp": bad_ptkp, "married": (married, was.decode()), "moved": moved,
+            "sanctioned": sanctioned}
 
 
 def issues(home: Path, period) -> list[tuple]:
@@ -437,6 +449,25 @@ def test_salary_faults_block_march_and_leave_no_net_to_transfer(per_person):
     salary = next(s for s in gate["suites"] if s["suite"] == "salary_inputs")
     assert not salary["success"] and salary["severity"] == "critical"
     assert "check quality/quality_gate:salary_inputs failed" in per_person["run"].stdout
+
+
+def test_a_bkpsdm_row_and_a_position_begun_after_the_15th_block_march(per_person):
+    """BKPSDM's sanction row is quarantined naming file, line and field; a roster row whose position began on the 20th
+    (rule_mid_month_position: the 15th decides) fails position_rule, which names the row; April's row of the same
+    person is not flagged."""
+    home, moved = per_person["home"], per_person["moved"]
+    assert query(home, "select source_line, field from staging.stg_ingest__quarantine where source_file = ?",
+                 [SANCTIONS.format("2025-03")]) == [(2, "tmt_hukuman")]
+    assert query(home, "select count(*) from staging.stg_payroll__sanctions") == [(0,)]
+    gate = json.loads((home / "quality" / "2025-03" / "gate.json").read_text())
+    by_suite = {s["suite"]: s for s in gate["suites"]}
+    assert not by_suite["payroll_quarantine"]["success"]
+    position = by_suite["position_rule"]
+    assert not position["success"] and position["severity"] == "critical"
+    assert mask_nip(moved) in json.dumps(position) and "tmt_jabatan 2025-03-20 after 2025-03-15" in json.dumps(position)
+    assert query(home, "select period, starts_after_deciding_day, position_rule_id from marts.rpt_position_rule_check "
+                       "where nip = ? order by period", [moved])[0] == (MARCH, True, "POSITION-DAY-15")
+    assert "check quality/quality_gate:position_rule failed" in per_person["run"].stdout
 
 
 def test_a_ptkp_status_that_changes_category_mid_year_is_a_warning_and_keeps_the_january_category(per_person):

@@ -84,10 +84,14 @@ def explain_line(con, nip: str, period: dt.date) -> dict:
                        "hari_kerja": attendance[0]["hari_kerja"] if attendance else None, "deductions": deductions,
                        "missing_rule": _rule(con, "rule_missing_input", f["missing_attendance_rule_id"])},
         "discipline": {"deduction_pct": f["discipline_deduction_pct"], "amount": f["discipline_amount"]},
+        "acting": _acting(con, f),
+        "cuts": _cuts(con, f),
         "skp_gate": _rule(con, "rule_skp_gate", f["skp_gate_rule_id"]),
         "ledger": ledger,
-        "figures": {k: f[k] for k in ("gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount",
-                                      "lebih_bayar_amount", "payable_amount")},
+        "figures": {k: f.get(k) or 0 for k in ("acting_amount", "gross_amount", "sanction_cut_amount",
+                                               "working_hour_cut_amount", "cut_amount", "deferred_amount",
+                                               "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
+                                               "payable_amount")},
         "corrections": _rows(con, """select corrected_period, kind, status, amount, difference_amount, reasons,
                                             offset_rule_id from marts.fct_tpp_correction
                                      where nip = ? and paid_in_period = ? order by corrected_period""", [nip, period]),
@@ -95,6 +99,31 @@ def explain_line(con, nip: str, period: dt.date) -> dict:
         "reasons": f["reasons"],
         "tax": _tax(con, f),
     }
+
+
+def _acting(con, f: dict) -> dict | None:
+    """The acting assignment (Plt/Plh) of the month and what it added, with its rule row (DOMAIN.md section 9)."""
+    if not f.get("acting_kind"):
+        return None
+    return {"kind": f["acting_kind"], "jabatan": f["acting_jabatan"], "kelas_jabatan": f["acting_kelas_jabatan"],
+            "from": f["acting_from"], "to": f["acting_to"], "covers_month": f["acting_covers_month"],
+            "post_amount": f["acting_post_amount"], "amount": f["acting_amount"],
+            "source": f"{f['acting_source_file']}:{f['acting_source_line']}",
+            "rule": _rule(con, "rule_acting_allowance", f["acting_rule_id"])}
+
+
+def _cuts(con, f: dict) -> dict:
+    """The sanction and working-hour cuts of the month with their sources and rule rows (DOMAIN.md section 10)."""
+    sanctions = [{"sk_nomor": sk, "source": src, "rule": _rule(con, "rule_sanction_cut", rid)}
+                 for sk, src, rid in zip(f.get("sanction_sk_nomor") or [], f.get("sanction_sources") or [],
+                                         f.get("sanction_rule_ids") or [])]
+    findings = [{"referensi": ref, "source": src}
+                for ref, src in zip(f.get("violation_referensi") or [], f.get("violation_sources") or [])]
+    return {"sanctions": sanctions, "sanction_pct": f.get("sanction_cut_pct"),
+            "combination_rule": _rule(con, "rule_cut_combination", f.get("sanction_combination_rule_id")),
+            "findings": findings, "working_hour_pct": f.get("working_hour_cut_pct"),
+            "working_hour_rule": _rule(con, "rule_working_hour_cut", f.get("working_hour_rule_id")),
+            "order_rules": [_rule(con, "rule_cut_order", r) for r in f.get("cut_order_rule_ids") or []]}
 
 
 TAX_FIGURES = ("ptkp_status", "year_ptkp_status", "ter_category", "gaji_bruto_amount", "jkn_base_gaji_amount",
@@ -164,7 +193,10 @@ def render_text(e: dict) -> str:
     d = e["discipline"]
     out.append(f"   Discipline: deduction {d['deduction_pct']}% (at most 100%): floor({rupiah(b['amount'])} x "
                f"{e['status_factor']['factor']} x {share_d}% x (100% - {d['deduction_pct']}%)) = {rupiah(d['amount'])}")
-    out.append(f"8. Gross = {rupiah(pr['amount'])} + {rupiah(d['amount'])} = {rupiah(f['gross_amount'])}")
+    out.extend(_render_acting(e["acting"]))
+    acting = f" + acting {rupiah(f['acting_amount'])}" if e["acting"] else ""
+    out.append(f"8. Gross = {rupiah(pr['amount'])} + {rupiah(d['amount'])}{acting} = {rupiah(f['gross_amount'])}")
+    out.extend(_render_cuts(e["cuts"], f))
     if e["skp_gate"]:
         out.append(f"9. {e['month']} is a deferred month for SKP {e['skp_gate']['skp_year']} {_cite(e['skp_gate'])}")
     for entry in e["ledger"]:
@@ -183,12 +215,49 @@ def render_text(e: dict) -> str:
                    f"({', '.join(c['reasons'])}; `kinerja diff --month {str(c['corrected_period'])[:7]}`)"
                    + (f", limited to {e['offset_rule']['pct']}% of the month's payable {_cite(e['offset_rule'])}"
                       if c["offset_rule_id"] and e["offset_rule"] else ""))
-    out.append(f"10. Payable = gross {rupiah(f['gross_amount'])} - deferred {rupiah(f['deferred_amount'])} + released "
+    cuts = f" - cuts {rupiah(f['cut_amount'])}" if f["cut_amount"] else ""
+    out.append(f"10. Payable = gross {rupiah(f['gross_amount'])}{cuts} - deferred {rupiah(f['deferred_amount'])} + released "
                f"{rupiah(f['released_amount'])} + kurang bayar {rupiah(f['kurang_bayar_amount'])} - lebih bayar "
                f"{rupiah(f['lebih_bayar_amount'])} = {rupiah(f['payable_amount'])}")
     out.append(f"    Reasons: {', '.join(e['reasons']) or 'none'}")
     out.extend(_render_tax(e["tax"], f["payable_amount"]))
     return "\n".join(out)
+
+
+def _render_acting(a: dict | None) -> list[str]:
+    if not a:
+        return []
+    head = (f"   Acting: {a['kind']} {a['jabatan']} (kelas {a['kelas_jabatan']}) from {a['from']}"
+            f"{' to ' + str(a['to']) if a['to'] else ', open-ended'} ({a['source']}); the acting post's TPP with this "
+            f"person's factor, predikat and attendance = {rupiah(a['post_amount'])}")
+    rule = a["rule"]
+    if not a["covers_month"]:
+        return [head, f"   not paid this month: the assignment does not cover the whole month {_cite(rule)}"]
+    how = (f"{float(rule['pct']):g}% of the acting post's TPP" if rule and rule["method"] == "OWN_PLUS_PCT_OF_ACTING"
+           else "the acting post's TPP instead of the own (the difference)" if rule and rule["method"] == "ACTING_POST"
+           else f"the higher of the two + {float(rule['pct']):g}% of the lower" if rule else "?")
+    return [head, f"   acting allowance: {how} = {rupiah(a['amount'])} {_cite(rule)}"]
+
+
+def _render_cuts(c: dict, f: dict) -> list[str]:
+    out = []
+    for s in c["sanctions"]:
+        r = s["rule"] or {}
+        out.append(f"   Sanction {s['sk_nomor']} ({s['source']}): {r.get('hukuman', '?')}, {float(r.get('cut_pct', 0)):g}% "
+                   f"for {r.get('duration_months', '?')} months from the month of its TMT {_cite(s['rule'])}")
+    if len(c["sanctions"]) > 1:
+        out.append(f"   Several sanctions this month: {c['sanction_pct']}% {_cite(c['combination_rule'])}")
+    if c["sanctions"]:
+        out.append(f"   Sanction cut {rupiah(f['sanction_cut_amount'])}")
+    for v in c["findings"]:
+        out.append(f"   Working-hour finding {v['referensi']} ({v['source']})")
+    if c["findings"]:
+        out.append(f"   Working-hour cut {c['working_hour_pct']}% {_cite(c['working_hour_rule'])} = "
+                   f"{rupiah(f['working_hour_cut_amount'])} (once a month)")
+    if c["sanctions"] or c["findings"]:
+        out.append("   Cuts are taken in this order, each at most what the earlier left: "
+                   + "; ".join(f"{r['component']} {_cite(r)}" for r in c["order_rules"] if r))
+    return out
 
 
 def _pct(rule: dict | None) -> str:

@@ -48,7 +48,10 @@ MONTHLY_SQL = """
     select strftime(period, '%Y-%m') as month,
            count(*) as rostered,
            count(*) filter (where payable_amount > 0) as paid,
-           sum(gross_amount), sum(deferred_amount),
+           sum(gross_amount),
+           coalesce(sum(cut_amount), 0),
+           count(*) filter (where cut_amount > 0),
+           sum(deferred_amount),
            count(*) filter (where deferred_amount > 0),
            sum(released_amount),
            count(*) filter (where released_amount > 0),
@@ -64,10 +67,13 @@ MONTHLY_SQL = """
 
 def print_monthly_figures(con, months: list[dt.date], echo: Callable[[str], None]) -> None:
     rows = con.execute(MONTHLY_SQL, [months[0], months[-1]]).fetchall()
-    echo("TPP per month (Rp; people paid = payable > 0; net = payable - PPh 21 withheld - BPJS 1%, transferred):")
-    echo(f"  {'month':<8} {'people':>6} {'paid':>6} {'gross':>16} {'deferred':>14} {'(n)':>4} "
+    echo("TPP per month (Rp; people paid = payable > 0; cuts = sanctions + working hours; "
+         "net = payable - PPh 21 withheld - BPJS 1%, transferred):")
+    echo(f"  {'month':<8} {'people':>6} {'paid':>6} {'gross':>16} {'cuts':>12} {'(n)':>4} {'deferred':>14} {'(n)':>4} "
          f"{'released':>14} {'(n)':>4} {'corrections':>12} {'(n)':>4} {'payable':>16} {'inconsistent':>12} {'net':>16}")
-    for m, rostered, paid, gross, deferred, n_def, released, n_rel, corr, n_corr, payable, inconsistent, net in rows:
-        echo(f"  {m:<8} {rostered:>6} {paid:>6} {thousands(gross):>16} {thousands(deferred):>14} {n_def:>4} "
+    for (m, rostered, paid, gross, cuts, n_cut, deferred, n_def, released, n_rel, corr, n_corr, payable, inconsistent,
+         net) in rows:
+        echo(f"  {m:<8} {rostered:>6} {paid:>6} {thousands(gross):>16} {thousands(cuts):>12} {n_cut:>4} "
+             f"{thousands(deferred):>14} {n_def:>4} "
              f"{thousands(released):>14} {n_rel:>4} {thousands(corr):>12} {n_corr:>4} {thousands(payable):>16} "
              f"{inconsistent:>12} {thousands(net) if net is not None else '-':>16}")

@@ -10,7 +10,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Callable
 
-from orchestration.lib.contract import ATTENDANCE_COUNT_COLUMNS, JENIS_PEGAWAI, KEDUDUKAN, KELAS_JABATAN
+from orchestration.lib.contract import ATTENDANCE_COUNT_COLUMNS, JENIS_PEGAWAI, KEDUDUKAN, KELAS_JABATAN, PAYROLL_SOURCES
 from orchestration.lib.nip import mask_nip_sql
 
 
@@ -73,10 +73,10 @@ PAYROLL_QUARANTINE = Suite(
     "payroll_quarantine", "raw quarantine of the month's payroll files", CRITICAL, """
     select q.source_file || ':' || q.source_line || ' ' || q.field as rejected_row, q.message
     from staging.stg_ingest__quarantine q
-    where q.source_name in ('roster', 'attendance', 'salary')
+    where q.source_name in ({payroll_sources})
       and q.source_file like 'payroll/%/' || strftime($period, '%Y-%m') || '.csv'
       and q.file_sha256 in (select file_sha256 from staging.stg_ingest__payroll_current where period = $period)
-    """, "rejected_row",
+    """.replace("{payroll_sources}", ", ".join(f"'{s}'" for s in PAYROLL_SOURCES)), "rejected_row",
     lambda: [gxe.ExpectTableRowCountToEqual(value=0)])
 
 SALARY_INPUTS = Suite(

@@ -8,11 +8,13 @@ from pathlib import Path
 
 LINE_COLUMNS = ["line_no", "nip", "nama", "jabatan", "golongan", "kelas_jabatan", "basis_amount", "predikat_nama",
                 "productivity_pct", "productivity_amount", "discipline_deduction_pct", "discipline_amount",
-                "gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
+                "acting_amount", "gross_amount", "sanction_cut_amount", "working_hour_cut_amount", "cut_amount",
+                "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
                 "correction_amount", "corrected_periods", "payable_amount", "pph21_amount", "pph21_borne_by", "pph21_withheld_amount",
                 "pph21_government_amount", "bpjs_employee_amount", "bpjs_employer_amount", "net_amount", "rekening",
                 "reasons", "keterangan"]
-TOTAL_COLUMNS = ["basis_amount", "productivity_amount", "discipline_amount", "gross_amount", "deferred_amount",
+TOTAL_COLUMNS = ["basis_amount", "productivity_amount", "discipline_amount", "acting_amount", "gross_amount",
+                 "sanction_cut_amount", "working_hour_cut_amount", "cut_amount", "deferred_amount",
                  "released_amount", "kurang_bayar_amount", "lebih_bayar_amount", "payable_amount", "pph21_amount",
                  "pph21_withheld_amount", "pph21_government_amount", "bpjs_employee_amount", "bpjs_employer_amount",
                  "net_amount"]

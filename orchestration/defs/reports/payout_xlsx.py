@@ -21,7 +21,9 @@ SHEET_COLUMNS = [  # (header, key, width, kind): narrow, in an 8-point font, so 
     ("Basis (Rp)", "basis_amount", 10, "rp"), ("Predikat", "predikat_nama", 12, "wrap"),
     ("Produk-tivitas %", "productivity_pct", 6, "pct"), ("Produktivitas (Rp)", "productivity_amount", 10, "rp"),
     ("Potongan disiplin %", "discipline_deduction_pct", 6, "pct"), ("Disiplin (Rp)", "discipline_amount", 10, "rp"),
-    ("Bruto (Rp)", "gross_amount", 10, "rp"), ("Ditunda (Rp)", "deferred_amount", 10, "rp"),
+    ("Tambahan Plt/Plh (Rp)", "acting_amount", 10, "rp"),
+    ("Bruto (Rp)", "gross_amount", 10, "rp"), ("Potongan hukuman disiplin (Rp)", "sanction_cut_amount", 10, "rp"),
+    ("Potongan jam kerja (Rp)", "working_hour_cut_amount", 10, "rp"), ("Ditunda (Rp)", "deferred_amount", 10, "rp"),
     ("Rapel (Rp)", "released_amount", 10, "rp"), ("Koreksi kurang bayar (Rp)", "kurang_bayar_amount", 10, "rp"),
     ("Koreksi lebih bayar (Rp)", "lebih_bayar_amount", 10, "rp"), ("Dibayar (Rp)", "payable_amount", 11, "rp"),
     ("PPh 21 (Rp)", "pph21_amount", 10, "rp"), ("PPh 21 ditanggung", "pph21_borne_by", 9, "borne"),
@@ -30,11 +32,11 @@ SHEET_COLUMNS = [  # (header, key, width, kind): narrow, in an 8-point font, so 
     ("Netto ditransfer (Rp)", "net_amount", 11, "rp"),
     ("Keterangan", "keterangan", 22, "note"),
 ]
-SUMMARY_COLUMNS = [("Kode", 8), ("OPD", 36), ("Pegawai", 9), ("Bruto (Rp)", 16), ("Ditunda (Rp)", 15),
+SUMMARY_COLUMNS = [("Kode", 8), ("OPD", 36), ("Pegawai", 9), ("Bruto (Rp)", 16), ("Potongan (Rp)", 14), ("Ditunda (Rp)", 15),
                    ("Rapel (Rp)", 15), ("Koreksi kurang bayar (Rp)", 15), ("Koreksi lebih bayar (Rp)", 15),
                    ("Dibayar (Rp)", 16), ("PPh 21 dipotong (Rp)", 14), ("PPh 21 ditanggung pemerintah (Rp)", 14),
                    ("BPJS Kes 1% pegawai (Rp)", 13), ("BPJS Kes 4% pemda (Rp)", 13), ("Netto ditransfer (Rp)", 16)]
-SUMMARY_TOTALS = ("gross_amount", "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
+SUMMARY_TOTALS = ("gross_amount", "cut_amount", "deferred_amount", "released_amount", "kurang_bayar_amount", "lebih_bayar_amount",
                   "payable_amount", "pph21_withheld_amount", "pph21_government_amount", "bpjs_employee_amount",
                   "bpjs_employer_amount", "net_amount")
 HEAD_ROW = 2   # rows 0-1: title; row 2: column headers (repeated on every printed page)
