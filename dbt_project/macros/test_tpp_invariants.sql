@@ -38,3 +38,4 @@ from {{ model }}
 group by nip, corrected_period
 having sum(amount) <> max(difference_amount)
 {% endtest %}
+

@@ -28,33 +28,19 @@ def explain_line(con, nip: str, period: dt.date) -> dict:
     f = facts[0]
     roster = _rows(con, "select * from staging.stg_payroll__roster where nip = ? and period = ?", [nip, period])[0]
     cutoff = f["cutoff_at"]
-    candidates = _rows(con, """
+    why = {"FETCHED_AFTER_CUTOFF": "fetched after the payroll cutoff of the month",
+           "OLDER_FETCH": "an older fetch; the latest fetch before the cutoff wins",
+           "SAME_FETCH_CONFLICT": "a different record in the same fetch (data-quality conflict); the first by record id is used"}
+    passed_over = [{**c, "why": why[c["why_not_chosen"]]} for c in _rows(con, """
         select record_id, fetched_at, hasil_code, perilaku_code, predikat_code, period_start, period_end,
-               source_file, source_line
-        from staging.stg_siasn__kinerja_periodik
-        where nip = ? and ? between period_start and period_end order by fetched_at, record_id""", [nip, period])
-    passed_over = []
-    for c in candidates:
-        if c["record_id"] == f["evaluation_record_id"] and c["fetched_at"] == f["evaluation_fetched_at"]:
-            continue
-        if c["fetched_at"] > cutoff:
-            why = "fetched after the payroll cutoff of the month"
-        elif f["evaluation_fetched_at"] and c["fetched_at"] < f["evaluation_fetched_at"]:
-            why = "an older fetch; the latest fetch before the cutoff wins"
-        else:
-            why = "a different record in the same fetch (data-quality conflict); the first by record id is used"
-        passed_over.append({**c, "why": why})
+               source_file, source_line, why_not_chosen
+        from marts.rpt_evaluation_candidate
+        where nip = ? and period = ? and not is_chosen order by fetched_at, record_id""", [nip, period])]
     attendance = _rows(con, "select * from staging.stg_payroll__attendance where nip = ? and period = ?", [nip, period])
-    rates = _rows(con, """select attendance_code, rate_pct, rule_id, legal_basis from rules.rule_discipline_rate
-                          where effective_from <= ? and ? < effective_to order by attendance_code""", [period, period])
-    deductions = []
-    if attendance:
-        for r in rates:
-            count = attendance[0][r["attendance_code"]]
-            if count:
-                deductions.append({"code": r["attendance_code"], "count": count, "rate_pct": float(r["rate_pct"]),
-                                   "deduction_pct": float(r["rate_pct"]) * count, "rule_id": r["rule_id"],
-                                   "legal_basis": r["legal_basis"]})
+    deductions = [{"code": d["attendance_code"], "count": d["event_count"], "rate_pct": float(d["rate_pct"]),
+                   "deduction_pct": float(d["deduction_pct"]), "rule_id": d["rule_id"], "legal_basis": d["legal_basis"]}
+                  for d in _rows(con, """select * from marts.rpt_discipline_deduction where nip = ? and period = ?
+                                         order by attendance_code""", [nip, period])]
     ledger = _rows(con, """select * from marts.fct_tpp_deferral_ledger
                            where nip = ? and (deferred_period = ? or release_period = ?)""", [nip, period, period])
     evaluation = None
