@@ -56,7 +56,7 @@ def test_rows_landed_equal_accepted_plus_quarantined_for_every_file(faulty):
     landing, home, results = faulty
     store = RawStore(home)
     tables = {"roster": "roster", "attendance": "attendance", "rw-kinerjaperiodik": "siasn_response",
-              "rw-skp22": "siasn_response"}
+              "rw-skp22": "siasn_response", "rw-hukdis": "siasn_response"}
     quarantine = store.read("quarantine")
     for r in results:
         table = store.read(tables[r.source])

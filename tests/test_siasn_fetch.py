@@ -126,7 +126,8 @@ def test_no_secret_in_logs_errors_or_files(server, city, tmp_path, caplog):
 
 
 def test_fetching_the_city_from_the_fake_server_gives_the_same_marts(tmp_path):
-    """Replay every fetch run of a generated city through the fake API; the marts come out the same."""
+    """Replay every fetch run of a generated city through the fake API (periodic and annual evaluations, sanctions);
+    the marts come out the same."""
     import os
     import shutil
     import subprocess
@@ -135,12 +136,12 @@ def test_fetching_the_city_from_the_fake_server_gives_the_same_marts(tmp_path):
 
     from conftest import query
     generated, fetched = tmp_path / "generated", tmp_path / "fetched"
-    generate_city(generated, 80, parse_month("2025-03"), parse_month("2025-05"), seed=33)
+    generate_city(generated, 80, parse_month("2025-02"), parse_month("2025-05"), seed=33)
     shutil.copytree(generated / "payroll", fetched / "payroll")
     fake = FakeSiasn(generated, clock=APRIL_FETCH)
     url = fake.start()
     try:
-        for endpoint in ("rw-kinerjaperiodik", "rw-skp22"):
+        for endpoint in ("rw-kinerjaperiodik", "rw-skp22", "rw-hukdis"):
             for path in sorted((generated / "siasn" / endpoint).glob("*.jsonl")):
                 at = min(dt.datetime.fromisoformat(json.loads(l)["fetched_at"]) for l in path.read_text().splitlines())
                 fake.clock = at
@@ -158,13 +159,17 @@ def test_fetching_the_city_from_the_fake_server_gives_the_same_marts(tmp_path):
     homes = {}
     for name, landing in (("generated", generated), ("fetched", fetched)):
         homes[name] = tmp_path / f"home-{name}"
-        r = subprocess.run([kinerja, "run", "--landing", str(landing), "--home", str(homes[name]), "--from", "2025-03",
+        r = subprocess.run([kinerja, "run", "--landing", str(landing), "--home", str(homes[name]), "--from", "2025-02",
                             "--to", "2025-05", "--no-docs"], capture_output=True, text=True,
                            env={**os.environ, "DAGSTER_HOME": ""})
         assert r.returncode == 0, r.stdout + r.stderr
-    sql = """select nip, period, predikat_code, productivity_amount, discipline_amount, deferred_amount,
-                    released_amount, payable_amount, reasons from marts.fct_tpp_entitlement order by nip, period"""
+    sql = """select nip, period, predikat_code, productivity_amount, discipline_amount, acting_amount,
+                    sanction_cut_amount, sanction_sk_nomor, deferred_amount, released_amount, payable_amount, reasons
+             from marts.fct_tpp_entitlement order by nip, period"""
     assert query(homes["fetched"], sql) == query(homes["generated"], sql)
+    # the sanctions SIASN holds (rw-hukdis) came through the API too
+    assert query(homes["fetched"], "select count(*) from marts.fct_tpp_entitlement where sanction_cut_amount > 0 "
+                                   "and sanction_sources[1] like 'siasn/rw-hukdis/%'")[0][0] > 0
     ledger = "select nip, deferred_period, release_period, deferred_amount from marts.fct_tpp_deferral_ledger order by all"
     assert query(homes["fetched"], ledger) == query(homes["generated"], ledger)
     assert query(homes["generated"], "select sum(deferred_amount) from marts.fct_tpp_entitlement")[0][0] > 0

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.lib.contract import BKPSDM_SOURCES
 from orchestration.lib.ingest import FileResult, ingest_payroll, ingest_siasn_files
 from orchestration.lib.landing_files import ignored_files, record_ignored
 from orchestration.lib.months import parse_month
@@ -38,23 +39,16 @@ def _file_metadata(results: list[FileResult]) -> dict:
     }
 
 
-def _payroll_asset(source: str, optional: bool = False):
+def _payroll_asset(source: str):
     key = dg.AssetKey(["raw", source])
-    sender = "BKPSDM's" if optional else "Payroll"
-    when = " (sent when there are cases: no file, none this month)" if optional else ""
 
     @dg.asset(key=key, partitions_def=monthly, group_name="ingest", kinds={"parquet"},
-              description=f"{sender} {source} for the month: landing payroll/{source}/YYYY-MM.csv -> raw/{source}/{when}",
+              description=f"Payroll {source} for the month: landing payroll/{source}/YYYY-MM.csv -> raw/{source}/",
               check_specs=[dg.AssetCheckSpec(CONSERVATION, asset=key, blocking=True, partitions_def=monthly,
                                          description=CONSERVATION_TEXT)])
     def _asset(context: dg.AssetExecutionContext, paths: KinerjaPaths):
         period = parse_month(context.partition_key)
         result = ingest_payroll(paths.landing_dir, paths.home_dir, source, period)
-        if result is None and optional:
-            RawStore(paths.home_dir).ensure_layout()
-            yield dg.MaterializeResult(asset_key=key, metadata={"files": 0, "delivered": False})
-            yield _check(key, [])
-            return
         if result is None:
             raise dg.Failure(f"payroll/{source}/{context.partition_key}.csv has not been delivered to "
                              f"{paths.landing_dir}; payroll must deliver it before this month can run")
@@ -70,10 +64,36 @@ def _payroll_asset(source: str, optional: bool = False):
 raw_roster = _payroll_asset("roster")
 raw_attendance = _payroll_asset("attendance")
 raw_salary = _payroll_asset("salary")
-raw_sanctions = _payroll_asset("sanctions", optional=True)
-raw_violations = _payroll_asset("violations", optional=True)
-raw_acting = _payroll_asset("acting", optional=True)
-PAYROLL_ASSETS = [raw_roster, raw_attendance, raw_salary, raw_sanctions, raw_violations, raw_acting]
+
+BKPSDM_KEYS = [dg.AssetKey(["raw", source]) for source in BKPSDM_SOURCES]
+
+
+@dg.multi_asset(
+    name="raw__bkpsdm",   # the step's name, like raw__roster: `kinerja run` prints "ingest bkpsdm M"
+    specs=[dg.AssetSpec(k, group_name="ingest", kinds={"parquet"}, partitions_def=monthly,
+                        description=f"BKPSDM's {k.path[-1]} for the month: landing payroll/{k.path[-1]}/YYYY-MM.csv -> "
+                                    f"raw/{k.path[-1]}/ (sent when there are cases: no file, none this month)")
+           for k in BKPSDM_KEYS],
+    check_specs=[dg.AssetCheckSpec(CONSERVATION, asset=k, blocking=True, partitions_def=monthly,
+                                   description=CONSERVATION_TEXT) for k in BKPSDM_KEYS],
+    partitions_def=monthly,
+)
+def raw_bkpsdm(context: dg.AssetExecutionContext, paths: KinerjaPaths):
+    """BKPSDM's three monthly files in one step (a few rows each; one step, not three, under the daemon's
+    multiprocess executor): sanctions not yet in SIASN, working-hour findings, acting assignments."""
+    period = parse_month(context.partition_key)
+    RawStore(paths.home_dir).ensure_layout()
+    for key in BKPSDM_KEYS:
+        result = ingest_payroll(paths.landing_dir, paths.home_dir, key.path[-1], period)
+        results = [] if result is None else [result]
+        for r in results:
+            for rejection in r.rejections:
+                context.log.warning(str(rejection))
+        yield dg.MaterializeResult(asset_key=key, metadata={**_file_metadata(results), "delivered": bool(results)})
+        yield _check(key, results)
+
+
+PAYROLL_ASSETS = [raw_roster, raw_attendance, raw_salary, raw_bkpsdm]
 
 SIASN_KEYS = [dg.AssetKey(["raw", t]) for t in ("kinerja_periodik", "skp_tahunan", "hukdis", "siasn_response")]
 
