@@ -110,7 +110,7 @@ def test_the_documents_and_explain_show_them(small_home, cases):
                                             + int(r["released_amount"]) + int(r["correction_amount"]))
     wb = openpyxl.load_workbook(reports / "payout_2025-04.xlsx")
     headers = [c.value for c in wb.worksheets[1][3]]   # the first OPD sheet, after the Ringkasan
-    assert {"Tambahan Plt/Plh (Rp)", "Potongan hukuman disiplin (Rp)", "Potongan jam kerja (Rp)"} <= set(headers)
+    assert {"Tambahan Plt/Plh (Rp)", "Potongan hukdis / jam kerja (Rp)"} <= set(headers)
     out = subprocess.run([KINERJA, "explain", "--home", str(small_home), "--nip", cases["b"], "--month", "2025-04"],
                          capture_output=True, text=True, check=True).stdout
     assert "Sanction 800/HD-02/BKPSDM (payroll/sanctions/2025-03.csv:2)" in out and "[HUKDIS-S-9" in out

@@ -22,8 +22,9 @@ SHEET_COLUMNS = [  # (header, key, width, kind): narrow, in an 8-point font, so 
     ("Produk-tivitas %", "productivity_pct", 6, "pct"), ("Produktivitas (Rp)", "productivity_amount", 10, "rp"),
     ("Potongan disiplin %", "discipline_deduction_pct", 6, "pct"), ("Disiplin (Rp)", "discipline_amount", 10, "rp"),
     ("Tambahan Plt/Plh (Rp)", "acting_amount", 10, "rp"),
-    ("Bruto (Rp)", "gross_amount", 10, "rp"), ("Potongan hukuman disiplin (Rp)", "sanction_cut_amount", 10, "rp"),
-    ("Potongan jam kerja (Rp)", "working_hour_cut_amount", 10, "rp"), ("Ditunda (Rp)", "deferred_amount", 10, "rp"),
+    ("Bruto (Rp)", "gross_amount", 10, "rp"),
+    ("Potongan hukdis / jam kerja (Rp)", "cut_amount", 10, "rp"),   # which one: Keterangan; both: the CSV
+    ("Ditunda (Rp)", "deferred_amount", 10, "rp"),
     ("Rapel (Rp)", "released_amount", 10, "rp"), ("Koreksi kurang bayar (Rp)", "kurang_bayar_amount", 10, "rp"),
     ("Koreksi lebih bayar (Rp)", "lebih_bayar_amount", 10, "rp"), ("Dibayar (Rp)", "payable_amount", 11, "rp"),
     ("PPh 21 (Rp)", "pph21_amount", 10, "rp"), ("PPh 21 ditanggung", "pph21_borne_by", 9, "borne"),
