@@ -10,6 +10,15 @@ from orchestration.lib.months import parse_month
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
 
 
+def _require_demo() -> None:
+    """The demo city and the fake SIASN server live in the checkout, not in the installed wheel."""
+    import importlib.util
+    if importlib.util.find_spec("orchestration.demo") is None:
+        typer.echo("the demo generator and the fake SIASN server are not installed with the package: run this from "
+                   "a checkout of kinerja-tpp (`make demo`)", err=True)
+        raise typer.Exit(2)
+
+
 @app.command()
 def generate(landing: Path = typer.Option(..., help="landing folder to write"),
              asn: int = typer.Option(3532, help="civil servants on the 11 March 2025 snapshot"),
@@ -21,6 +30,7 @@ def generate(landing: Path = typer.Option(..., help="landing folder to write"),
                                                                "(one kelas raised, one lowered, one person removed), "
                                                                "as payroll does after a month was paid")):
     """Write a deterministic demo city (SIASN fetches and payroll files) into LANDING."""
+    _require_demo()
     if corrected_delivery:
         from orchestration.demo.corrected_delivery import write_corrected_delivery
         chosen = write_corrected_delivery(landing, _month(corrected_delivery))
@@ -241,6 +251,7 @@ def fake_siasn(landing: Path = typer.Option(..., exists=True, file_okay=False, h
                expire_tokens_every: int = typer.Option(0), slow_every: int = typer.Option(0),
                slow_seconds: float = typer.Option(0.0)):
     """Serve a generated city through SIASN's URL shapes on 127.0.0.1 (for demos and tests)."""
+    _require_demo()
     import datetime as dt
     import time
     from orchestration.demo.fake_siasn import OAUTH_PATH, SSO_PATH, TEST_CREDENTIALS, Faults, FakeSiasn

@@ -74,7 +74,7 @@ def test_bench_reference_query_agrees_with_the_pipeline(small_home):
     """The plain DuckDB statement `make bench` times against computes the same April, to the rupiah."""
     import datetime as dt
     import duckdb
-    from orchestration.lib.reference_query import mart_totals, reference_totals
+    from orchestration.bench.reference_query import mart_totals, reference_totals
     con = duckdb.connect(str(small_home / "warehouse.duckdb"), read_only=True)
     try:
         april = dt.date(2025, 4, 1)

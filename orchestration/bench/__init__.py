@@ -18,9 +18,9 @@ import duckdb
 import typer
 
 from orchestration.lib.months import month_range, next_month, parse_month
-from orchestration.lib.reference_query import mart_totals, reference_totals
+from orchestration.bench.reference_query import mart_totals, reference_totals
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SCALES = {  # name: (ASN, first month, last month, generator, payout documents, runs)
     # city: one `kinerja run` over the six months (the demo). province / national: one run per month on a landing
     # folder that grows as files are delivered (payroll of the month, fetches before the run on the 6th), as the
@@ -253,6 +253,3 @@ def main(scale: str = typer.Option("default", help="default (city + province), c
     if not all(r["agree"] for r in results):
         raise typer.Exit(1)
 
-
-if __name__ == "__main__":
-    app()

@@ -1,0 +1,4 @@
+"""`make bench` (python -m orchestration.bench)."""
+from orchestration.bench import app
+
+app()
