@@ -1,5 +1,6 @@
 -- IPASN performance dimension per OPD and SKP year (plus the city as opd_kode 'KOTA'): counts per annual
--- predikat, coverage, average points, and the distribution-curve bounds the OPD breaches.
+-- predikat, their shares (to 0.01%, adding to exactly 100.00 by the largest remainder), coverage, average points,
+-- and the distribution-curve bounds the OPD breaches. The report (defs/reports/ipasn.py) only formats these.
 with people as (
     select * from {{ ref('rpt_ipasn_person') }}
 ),
@@ -54,6 +55,46 @@ bounds as (
         and {{ in_effect('curve', 'make_date(counts.skp_year, 1, 1)') }}
 ),
 
+per_predikat as (
+    {%- for code, column in [(1, 'n_sangat_baik'), (2, 'n_baik'), (3, 'n_butuh_perbaikan'), (4, 'n_kurang'), (5, 'n_sangat_kurang')] %}
+    select skp_year, opd_kode, {{ code }} as predikat_code, {{ column }} as n from counts
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+),
+
+-- hundredths of a percent: each share floored, then the 1/100s still missing to 100.00 go to the largest remainders
+-- (ties to the better predikat)
+floored as (
+    select
+        *,
+        sum(n) over unit as total,
+        case when sum(n) over unit > 0 then (n * 10000) // sum(n) over unit else 0 end as floor_bp,
+        case when sum(n) over unit > 0 then (n * 10000) % sum(n) over unit else 0 end as remainder
+    from per_predikat
+    window unit as (partition by skp_year, opd_kode)
+),
+
+topped as (
+    select
+        *,
+        floor_bp + case when total > 0 and row_number() over unit_by_remainder
+                                              <= 10000 - sum(floor_bp) over unit then 1 else 0 end as share_bp
+    from floored
+    window unit as (partition by skp_year, opd_kode),
+           unit_by_remainder as (partition by skp_year, opd_kode order by remainder desc, predikat_code)
+),
+
+shares as (
+    select
+        skp_year,
+        opd_kode,
+        {%- for code, name in [(1, 'sangat_baik'), (2, 'baik'), (3, 'butuh_perbaikan'), (4, 'kurang'), (5, 'sangat_kurang')] %}
+        cast(max(share_bp) filter (where predikat_code = {{ code }}) / 100 as decimal(9, 2)) as share_{{ name }}_pct{{ ',' if not loop.last }}
+        {%- endfor %}
+    from topped
+    group by skp_year, opd_kode
+),
+
 breaches as (
     select skp_year, opd_kode,
            list(rule_id order by rule_id) filter (
@@ -62,6 +103,12 @@ breaches as (
     group by skp_year, opd_kode
 )
 
-select counts.*, coalesce(breaches.curve_breaches, []) as curve_breaches
+select
+    counts.*,
+    cast(case when counts.n_asn > 0 then round(100.0 * counts.n_with_skp / counts.n_asn, 2) else 0 end
+         as decimal(9, 2)) as coverage_pct,
+    shares.* exclude (skp_year, opd_kode),
+    coalesce(breaches.curve_breaches, []) as curve_breaches
 from counts
+inner join shares using (skp_year, opd_kode)
 left join breaches using (skp_year, opd_kode)

@@ -13,19 +13,6 @@ PREDIKAT = [("n_sangat_baik", "Sangat baik"), ("n_baik", "Baik"), ("n_butuh_perb
 COLORS = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"]
 
 
-def shares_to_100(counts: list[int]) -> list[float]:
-    """Percent shares to 0.01 that add to exactly 100.00 (largest remainder), or all 0 when there is nobody."""
-    total = sum(counts)
-    if total == 0:
-        return [0.0] * len(counts)
-    raw = [c * 10000 / total for c in counts]              # in hundredths of a percent
-    floors = [int(r) for r in raw]
-    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - floors[i]), i))
-    for i in order[: 10000 - sum(floors)]:
-        floors[i] += 1
-    return [f / 100 for f in floors]
-
-
 def load_ipasn(con, year: int) -> list[dict]:
     rows = con.execute("""select o.*, coalesce(d.opd_nama, 'Kota Bontang') as opd_nama
                           from marts.rpt_ipasn_opd o left join marts.dim_opd d using (opd_kode)
@@ -34,8 +21,9 @@ def load_ipasn(con, year: int) -> list[dict]:
     out = []
     for row in rows:
         r = dict(zip(names, row))
-        r["shares"] = shares_to_100([r[k] for k, _ in PREDIKAT])
-        r["coverage_pct"] = round(100 * r["n_with_skp"] / r["n_asn"], 2) if r["n_asn"] else 0.0
+        # shares and coverage as the model computed them (marts.rpt_ipasn_opd: to 0.01%, adding to 100.00)
+        r["shares"] = [float(r[f"share_{k[2:]}_pct"]) for k, _ in PREDIKAT]
+        r["coverage_pct"] = float(r["coverage_pct"])
         out.append(r)
     return out
 
