@@ -80,7 +80,12 @@ def lifecycle(tmp_path_factory):
     writer.writeheader()
     writer.writerows({**r, "tk": "2"} if r["nip"] == absent else r for r in rows)
     attendance.write_text(buffer.getvalue())
-    out["chosen"] = {**chosen, "absent": absent}
+    # BKPSDM reports in May a written warning (20% for 2 months) that took effect on 1 April: April was issued
+    sanctioned = clean[1]["nip"]
+    (landing / "payroll/sanctions").mkdir(exist_ok=True)
+    (landing / "payroll/sanctions/2025-05.csv").write_text(
+        f"nip,jenis_hukuman_id,tmt_hukuman,sk_nomor,sk_tanggal\n{sanctioned},02,2025-04-01,800/HD-LATE,2025-03-25\n")
+    out["chosen"] = {**chosen, "absent": absent, "sanctioned": sanctioned}
 
     run = kinerja("run", "--landing", str(landing), "--home", str(home), "--from", "2025-05", "--to", "2025-06", "--no-docs")
     assert run.returncode == 0, run.stdout + run.stderr
@@ -213,3 +218,19 @@ def test_a_recorded_write_off_closes_what_offsets_cannot_recover(lifecycle):
     rows = dict(query(home, "select status, sum(amount) from marts.fct_tpp_correction where nip = ? group by status", [nip]))
     assert rows.get("WRITTEN_OFF") == -still_open and "OPEN" not in rows
     assert sum(rows.values()) == -lifecycle["issued_lines"][nip]["payable_amount"]
+
+
+def test_a_sanction_reported_after_issue_is_a_lebih_bayar_and_cuts_the_next_month_too(lifecycle):
+    """The written warning cuts 20% of April (issued: a lebih bayar of floor(20% x April's gross), CUTS_CHANGED) and
+    20% of May (May's own cut); June is past its two months."""
+    home, nip = lifecycle["home"], lifecycle["chosen"]["sanctioned"]
+    issued = lifecycle["issued_lines"][nip]
+    owed = issued["gross_amount"] * 20 // 100
+    rows = query(home, "select sum(amount), list_distinct(flatten(list(reasons))) from marts.fct_tpp_correction "
+                       "where nip = ? and corrected_period = '2025-04-01'", [nip])
+    assert rows[0][0] == -owed and "CUTS_CHANGED" in rows[0][1]
+    (may_gross, may_cut), = query(home, "select gross_amount, sanction_cut_amount from marts.fct_tpp_entitlement "
+                                        "where nip = ? and period = '2025-05-01'", [nip])
+    assert may_cut == may_gross * 20 // 100
+    assert query(home, "select sanction_cut_amount from marts.fct_tpp_entitlement where nip = ? and period = '2025-06-01'",
+                 [nip]) == [(0,)]

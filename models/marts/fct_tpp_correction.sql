@@ -61,7 +61,12 @@ compared as (
                       or issued.disc_share_rule_id <> recomputed.disc_share_rule_id)
                  then 'RULE_CHANGED' end,
             case when pair.present and issued.deferred_amount <> recomputed.deferred_amount then 'DEFERRAL_CHANGED' end,
-            case when pair.present and issued.released_amount <> recomputed.released_amount then 'RELEASE_CHANGED' end
+            case when pair.present and issued.released_amount <> recomputed.released_amount then 'RELEASE_CHANGED' end,
+            -- an acting assignment or a sanction / working-hour finding delivered after the month was issued
+            -- (lines issued before these columns existed carry none)
+            case when pair.present and coalesce(issued.acting_amount, 0) <> recomputed.acting_amount
+                 then 'ACTING_CHANGED' end,
+            case when pair.present and coalesce(issued.cut_amount, 0) <> recomputed.cut_amount then 'CUTS_CHANGED' end
         ], lambda reason: reason is not null) as reasons,
         -- the inputs and rule rows, as issued and as recomputed (null: no line)
         issued.roster_source_file || ':' || issued.roster_source_line as issued_roster_row,
