@@ -26,18 +26,18 @@ def _total_row(ws) -> tuple:
 def test_xlsx_totals_are_formulas_whose_cached_values_equal_the_mart_and_one_sheet_per_opd(small_home):
     path = small_home / "reports" / "2025-04" / "payout_2025-04.xlsx"
     values, formulas = openpyxl.load_workbook(path, data_only=True), openpyxl.load_workbook(path)
-    opds = query(small_home, """select opd_kode, count(*), sum(gross_amount), sum(deferred_amount),
+    opds = query(small_home, """select opd_kode, count(*), sum(gross_amount), sum(cut_amount), sum(deferred_amount),
                                        sum(released_amount), sum(kurang_bayar_amount), sum(lebih_bayar_amount),
                                        sum(payable_amount)
                                 from marts.fct_tpp_entitlement where period = '2025-04-01' group by 1 order by 1""")
     assert len(values.sheetnames) == 2 + len(opds)               # Ringkasan, one per OPD, Catatan
     summary = [r for r in values["Ringkasan"].iter_rows(min_row=4, values_only=True) if r[0]]
-    assert [(r[0], *r[2:9]) for r in summary] == [tuple(o) for o in opds]
+    assert [(r[0], *r[2:10]) for r in summary] == [tuple(o) for o in opds]
     city = _total_row(values["Ringkasan"])
-    assert city[2:9] == tuple(sum(o[i] for o in opds) for i in range(1, 8))
+    assert city[2:10] == tuple(sum(o[i] for o in opds) for i in range(1, 9))
     city_formulas = _total_row(formulas["Ringkasan"])
-    assert all(str(f).startswith("=SUM(") for f in city_formulas[2:9])
-    money = ("Bruto (Rp)", "Ditunda (Rp)", "Rapel (Rp)", "Koreksi kurang bayar (Rp)", "Koreksi lebih bayar (Rp)",
+    assert all(str(f).startswith("=SUM(") for f in city_formulas[2:10])
+    money = ("Bruto (Rp)", "Potongan hukdis / jam kerja (Rp)", "Ditunda (Rp)", "Rapel (Rp)", "Koreksi kurang bayar (Rp)", "Koreksi lebih bayar (Rp)",
              "Dibayar (Rp)")
     for (kode, people, *amounts), name in zip(opds, values.sheetnames[1:-1]):
         assert name.startswith(kode)
@@ -81,7 +81,7 @@ def test_each_pdf_ends_with_its_totals_and_both_signatories_and_numbers_its_page
     assert len(pdfs) == len(people)
     amounts: dict = {}
     for p, k, nip, *money in query(small_home, """
-            select period, opd_kode, nip, gross_amount, deferred_amount, released_amount, correction_amount,
+            select period, opd_kode, nip, gross_amount, cut_amount, deferred_amount, released_amount, correction_amount,
                    payable_amount, pph21_amount, bpjs_employee_amount, net_amount from marts.rpt_tpp_payout"""):
         amounts.setdefault((f"{p:%Y-%m}", k), {})[nip] = tuple(money)
     long_pdfs = 0
@@ -100,21 +100,21 @@ def test_each_pdf_ends_with_its_totals_and_both_signatories_and_numbers_its_page
 
 
 def _carried(text: str, label: str) -> list[int] | None:
-    """The eight running totals printed after a band's label (Bruto .. Netto), or None when the page has none."""
+    """The nine running totals printed after a band's label (Bruto .. Netto), or None when the page has none."""
     found = text.splitlines()
     if label not in found:
         return None
     at = found.index(label)
-    return [int(v.replace(".", "")) for v in found[at + 1:at + 9]]
+    return [int(v.replace(".", "")) for v in found[at + 1:at + 10]]
 
 
 def _assert_carried_forward(path: Path, amounts: dict[str, tuple[int, ...]]) -> int:
     """Each page that the table runs over ends with the totals of every line printed so far, and the next page starts
-    with the same figures; returns the page count. `amounts`: NIP -> its eight money columns."""
+    with the same figures; returns the page count. `amounts`: NIP -> its nine money columns."""
     import re
     import pypdf
     pages = [p.extract_text() for p in pypdf.PdfReader(path).pages]
-    running, printed = [0] * 8, set()
+    running, printed = [0] * 9, set()
     for i, text in enumerate(pages):
         nips = set(re.findall(r"(?<![0-9])[0-9]{18}(?![0-9])", text)) & set(amounts)
         assert not nips & printed, (path.name, i)
@@ -135,11 +135,12 @@ def test_a_long_pdf_carries_its_running_totals_from_page_to_page(tmp_path):
     from orchestration.defs.reports.payout_pdf import write_opd_pdf
     lines = []
     for i in range(1, 76):
-        deferred = 1_000 * (i % 7 == 0)
-        payable = 3_000_000 + i - deferred + 500 * (i == 40)
+        deferred, cut = 1_000 * (i % 7 == 0), 100 * (i % 11 == 0)
+        payable = 3_000_000 + i - cut - deferred + 500 * (i == 40)
         lines.append(dict(line_no=i, nip=f"19800101200501{i:04d}", nama=f"PEGAWAI {i}", golongan="III/a",
                           kelas_jabatan=7, predikat_nama="Baik", gross_amount=3_000_000 + i, deferred_amount=deferred,
                           released_amount=500 * (i == 40), correction_amount=0, payable_amount=payable,
+                          cut_amount=cut,
                           pph21_amount=150_000, pph21_borne_by="government" if i % 3 == 0 else "employee",
                           bpjs_employee_amount=30_000, bpjs_employer_amount=120_000,
                           net_amount=payable - 30_000 - (0 if i % 3 == 0 else 150_000), corrected_periods=None,
@@ -147,17 +148,18 @@ def test_a_long_pdf_carries_its_running_totals_from_page_to_page(tmp_path):
     opd = OpdPayout("D01", "Dinas Contoh", lines, (Signatory("KEPALA_OPD", "Kepala Dinas", "BUDI", None),
                                                     Signatory("BENDAHARA", "Bendahara", "SITI", None)))
     path = write_opd_pdf(APRIL, opd, tmp_path / "d01.pdf", "Bontang, 5 Mei 2025")
-    money = ("gross_amount", "deferred_amount", "released_amount", "correction_amount", "payable_amount",
+    money = ("gross_amount", "cut_amount", "deferred_amount", "released_amount", "correction_amount", "payable_amount",
              "pph21_amount", "bpjs_employee_amount", "net_amount")
     assert _assert_carried_forward(path, {l["nip"]: tuple(l[c] for c in money) for l in lines}) >= 3
-    # by hand: gross 75 x 3,000,000 + (1 + .. + 75); ten lines deferred (7, 14, .., 70); line 40 releases 500;
+    # by hand: gross 75 x 3,000,000 + (1 + .. + 75); six lines cut 100 (11, 22, .., 66); ten lines deferred
+    # (7, 14, .., 70); line 40 releases 500;
     # PPh 21 150,000 each, withheld from the 50 lines whose number is not a multiple of 3; BPJS 30,000 each
     import pypdf
     last = pypdf.PdfReader(path).pages[-1].extract_text().splitlines()
     at = last.index("JUMLAH")
-    payable = 225_002_850 - 10_000 + 500
-    assert [int(v.replace(".", "")) for v in last[at + 1:at + 9]] == \
-        [225_002_850, 10_000, 500, 0, payable, 75 * 150_000, 75 * 30_000, payable - 50 * 150_000 - 75 * 30_000]
+    payable = 225_002_850 - 600 - 10_000 + 500
+    assert [int(v.replace(".", "")) for v in last[at + 1:at + 10]] == \
+        [225_002_850, 600, 10_000, 500, 0, payable, 75 * 150_000, 75 * 30_000, payable - 50 * 150_000 - 75 * 30_000]
     assert "150.000*" in pypdf.PdfReader(path).pages[0].extract_text()     # line 3: borne by the government
 
 

@@ -30,7 +30,7 @@ HEADERS = ["No", "NIP", "Nama", "Gol", "Kelas", "Predikat", "Bruto", "Potongan",
 MONEY = ("gross_amount", "cut_amount", "deferred_amount", "released_amount", "correction_amount", "payable_amount",
          "pph21_amount", "bpjs_employee_amount", "net_amount")
 PAGE = landscape((215 * mm, 330 * mm))   # F4 (folio), the paper of Indonesian government offices
-WIDTHS = [9 * mm, 31 * mm, 28 * mm, 9 * mm, 9 * mm, 21 * mm, *[19 * mm] * len(MONEY), 22 * mm]
+WIDTHS = [9 * mm, 31 * mm, 31 * mm, 9 * mm, 9 * mm, 22 * mm, *[18 * mm] * len(MONEY), 27 * mm]
 GOVERNMENT_MARK = "*"   # after a PPh 21 the government bears (not withheld from the TPP)
 MONEY_PAD_LEFT, MONEY_PAD_RIGHT = 2, 3   # points: room for a billion in a money column
 KEEP_LAST_ROWS = 3   # table rows printed on the page of the totals and the signatures
@@ -185,8 +185,8 @@ def write_opd_pdf(period: dt.date, opd: OpdPayout, path: Path, signed_on: str = 
                        f"dibayar Rp {thousands(opd.total('payable_amount'))}", normal), Spacer(1, 4 * mm)]
     if body:
         story.append(_table([HEADERS, *body], header=True, total=False))
-    legend = Paragraph(f"Bruto = produktivitas + disiplin + tambahan Plt/Plh. Potongan = hukuman disiplin + pelanggaran "
-                       f"jam kerja. Dibayar = Bruto - Potongan - Ditunda + Rapel + Koreksi. Netto (ditransfer) = Dibayar - PPh 21 yang "
+    legend = Paragraph(f"Bruto termasuk tambahan Plt/Plh; Potongan: hukuman disiplin dan jam kerja. "
+                       f"Dibayar = Bruto - Potongan - Ditunda + Rapel + Koreksi. Netto (ditransfer) = Dibayar - PPh 21 yang "
                        f"dipotong - BPJS Kesehatan 1% pegawai. {GOVERNMENT_MARK} PPh 21 ditanggung pemerintah (tidak "
                        f"dipotong). BPJS Kesehatan 4% pemda: Rp {thousands(opd.total('bpjs_employer_amount'))} "
                        f"(dibayar pemda, tidak dipotong).", _NOTE)
