@@ -180,9 +180,10 @@ def runs(home: Path = typer.Option(..., exists=True, file_okay=False),
     for r in list_runs(home):
         checks = json.loads(r["check_results"])
         failed = sum(not ok for suites in checks.values() for ok in suites.values())
+        dbt_ids = ",".join(i[:8] for i in (r["dbt_invocation_id"] or "").split()) or "-"   # inputs, month facts
         typer.echo(f"{r['started_at']:%Y-%m-%d %H:%M:%S} {r['run_id'][:8]} {r['job'] or '':<13} {r['months']:<17} "
                    f"{(r['status'] or '-'):<9} {(r['launched_by'] or '-')[:24]:<24} code {r['code_version']:<14} "
-                   f"inputs {len(json.loads(r['input_files'])):>3} dbt {r['dbt_invocation_id'][:8] or '-':<8} "
+                   f"inputs {len(json.loads(r['input_files'])):>3} dbt {dbt_ids:<17} "
                    f"checks failed {failed:>3} reports {len(json.loads(r['report_files'])):>4}"
                    + (f"  failed at: {r['failed_step']}" if r["failed_step"] else ""))
     from orchestration.lib.payout_status import payout_status

@@ -2,7 +2,7 @@
 import dagster as dg
 
 from orchestration.defs.audit import audit_run_failed, audit_run_succeeded
-from orchestration.defs.dbt.assets import dbt_docs, dbt_models
+from orchestration.defs.dbt.assets import dbt_docs, dbt_month_facts, dbt_models
 from orchestration.defs.dbt.project import dbt_resource
 from orchestration.defs.executor import kinerja_executor
 from orchestration.defs.ingest.assets import PAYROLL_ASSETS, ledger_specs, raw_siasn
@@ -15,7 +15,7 @@ from orchestration.defs.schedules import (docs_job, ipasn_job, ipasn_yearly_sche
 from orchestration.defs.siasn.assets import SiasnSource, siasn_fetch
 
 defs = dg.Definitions(
-    assets=[siasn_fetch, *PAYROLL_ASSETS, raw_siasn, *ledger_specs, dbt_models, dbt_docs, quality_gate,
+    assets=[siasn_fetch, *PAYROLL_ASSETS, raw_siasn, *ledger_specs, dbt_models, dbt_month_facts, dbt_docs, quality_gate,
             payout_report, ipasn_report, issued_payout],
     resources={"paths": KinerjaPaths(), "dbt": dbt_resource(), "workers": WorkerPool(),
                "siasn": SiasnSource(mode=dg.EnvVar("KINERJA_SIASN_SOURCE").get_value("files"))},

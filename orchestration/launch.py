@@ -28,7 +28,12 @@ from orchestration.lib.stale_runs import LAUNCH_PREFIX, claim_home
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}   # the progress lines are the output
 EXECUTORS = ("in_process", "multiprocess")
+DBT_STEPS = {"dbt_models": "dbt build (rules, staging, dimensions, tests)",
+             "dbt_month_facts": "dbt build (month facts, reports, tests)"}
 STEP_KIND = {"siasn": "ingest", "ingest": "ingest", "quality": "quality gate", "reports": "report"}
+
+
+RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
 
 
 @dataclass
@@ -37,26 +42,37 @@ class PlannedRun:
     keys: list
     partition: str | None = None
     run_config: dict = field(default_factory=dict)
+    partition_range: tuple[str, str] | None = None   # one run over these months (a single-run backfill)
+
+    def tags(self) -> dict:
+        if self.partition_range:
+            return dict(zip(RANGE_TAGS, self.partition_range))
+        return {"dagster/partition": self.partition} if self.partition else {}
 
 
 def plan_runs(months: list, docs: bool, full_refresh: bool, issued: list | None = None) -> list[PlannedRun]:
-    """issued: the home's issued months before the range; their payroll files are ingested again (a re-delivery
-    after the issue becomes a correction; an unchanged file is skipped by its hash)."""
+    """The runs of an asset backfill of monthly_tpp over the months: the partitioned assets upstream of dbt (fetch,
+    payroll ingest) month by month; the unpartitioned ones (SIASN ingest, dbt's inputs) and the single-run
+    partitioned ones (the month facts) in one run over the range; the partitioned ones downstream (gate, payout)
+    month by month. issued: the home's issued months before the range; their payroll files are ingested again (a
+    re-delivery after the issue becomes a correction; an unchanged file is skipped by its hash)."""
     import dagster as dg
     from orchestration.definitions import defs
     graph = defs.resolve_asset_graph()
     job = defs.resolve_job_def("monthly_tpp")
     keys = set(job.asset_layer.selected_asset_keys)
-    from orchestration.defs.dbt.assets import dbt_models
     partitioned = {k for k in keys if graph.get(k).partitions_def is not None}
-    before = partitioned & dg.AssetSelection.assets(*dbt_models.keys).upstream().resolve(graph)
-    after = partitioned - before
+    ranged = {k for k in partitioned if graph.get(k).backfill_policy == dg.BackfillPolicy.single_run()}
+    before = (partitioned - ranged) & dg.AssetSelection.assets(*ranged).upstream().resolve(graph)
+    after = partitioned - ranged - before
     once = keys - partitioned
-    dbt_config = {"ops": {"dbt_models": {"config": {"full_refresh": full_refresh,
-                                                    "period_from": month_key(months[0])}}}}
+    build = {"full_refresh": full_refresh}
+    dbt_config = {"ops": {"dbt_models": {"config": build},
+                          "dbt_month_facts": {"config": {**build, "period_from": month_key(months[0])}}}}
     ingest_months = sorted({*[m for m in issued or [] if m < months[0]], *months})
     runs = [PlannedRun("monthly_tpp", sorted(before), month_key(m)) for m in ingest_months]
-    runs.append(PlannedRun("monthly_tpp", sorted(once), None, dbt_config))
+    runs.append(PlannedRun("monthly_tpp", sorted(once | ranged), None, dbt_config,
+                           (month_key(months[0]), month_key(months[-1]))))
     runs += [PlannedRun("dbt_docs_job", [])] if docs else []
     runs += [PlannedRun("monthly_tpp", sorted(after), month_key(m)) for m in months]
     runs += [PlannedRun("ipasn_yearly", [], str(year)) for year in skp_years_due(months[-1])]
@@ -159,7 +175,7 @@ def _launch_all(instance, home, months, docs, full_refresh, executor, launch, ec
     execution = {"execution": {"config": {executor: {}}}}
     for planned in runs:
         job = dg.reconstructable(getattr(definitions, planned.job))
-        tags = {LAUNCH_TAG: launch, **({"dagster/partition": planned.partition} if planned.partition else {})}
+        tags = {LAUNCH_TAG: launch, **planned.tags()}
         with open(log_path, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
             with progress.watching(launch):
                 result = dg.execute_job(job, instance, run_config={**QUIET, **execution, **planned.run_config},
@@ -260,7 +276,10 @@ class _Progress:
                 runs = self.instance.get_runs(dg.RunsFilter(tags={"kinerja/launch": launch}), limit=5)
                 fresh = [r for r in runs if r.run_id not in self.runs]
                 if fresh:
-                    run_id, partition = fresh[0].run_id, fresh[0].tags.get("dagster/partition", "")
+                    tags = fresh[0].tags
+                    run_id, partition = fresh[0].run_id, tags.get("dagster/partition", "")
+                    if RANGE_TAGS[0] in tags:
+                        partition = "..".join(dict.fromkeys(tags[t] for t in RANGE_TAGS))
                     self.runs.add(run_id)
             if run_id is not None:
                 conn = self.instance.get_records_for_run(run_id, cursor=cursor)
@@ -276,25 +295,27 @@ class _Progress:
         event = entry.dagster_event
         if event is None or event.step_key is None:
             return
-        step, label = event.step_key, self._label(event.step_key, partition)
+        step = event.step_key
+        # a run over a range of months: only the month facts are built for the range; the rest is unpartitioned
+        label = self._label(step, partition if ".." not in partition or step == "dbt_month_facts" else "")
         if event.event_type == DagsterEventType.STEP_START:
-            started[step], models[step] = entry.timestamp, 0
+            started[step], models[step] = entry.timestamp, set()
             self.done += 1
             self._print(f"[{self.done}/{self.total}] {label} ...")
         elif event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
-            models[step] = models.get(step, 0) + 1
+            models.setdefault(step, set()).add(event.asset_key)   # once per model, not per month
         elif event.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
             seconds = entry.timestamp - started.get(step, entry.timestamp)
             state = "ok in" if event.event_type == DagsterEventType.STEP_SUCCESS else "FAILED after"
-            built = f" ({models.get(step, 0)} dbt models and seeds built)" if step == "dbt_models" else ""
+            built = f" ({len(models.get(step, ()))} dbt models and seeds built)" if step in DBT_STEPS else ""
             self._print(f"[{self.done}/{self.total}] {label}: {state} {seconds:.1f}s{built}")
         elif event.event_type == DagsterEventType.STEP_SKIPPED:
             self._print(f"[{self.done}/{self.total}] {label}: skipped (an upstream check or step failed)")
 
     @staticmethod
     def _label(step: str, partition: str) -> str:
-        if step == "dbt_models":
-            return "dbt build (rules, staging, facts, tests)"
+        if step in DBT_STEPS:
+            return f"{DBT_STEPS[step]} {partition}".strip()
         group, _, name = step.partition("__")
         kind = STEP_KIND.get(group, "ingest" if step.startswith("raw") else group)
         return " ".join(x for x in (kind, "" if group == "quality" else name or step, partition) if x)

@@ -21,10 +21,24 @@ def test_dbt_executable_is_found_without_the_venv_on_path(monkeypatch):
     assert Path(dbt_executable()).name == "dbt" and Path(dbt_executable()).exists()
 
 
-def test_dbt_build_args():
-    from orchestration.defs.dbt.project import dbt_build_args
-    assert dbt_build_args() == ["build", "--exclude", "test_type:unit"]
-    assert dbt_build_args(full_refresh=True, exclude_unit_tests=False) == ["build", "--full-refresh"]
+def test_the_dbt_project_is_two_assets_the_month_facts_partitioned_with_one_run_per_range():
+    import json
+    import dagster as dg
+    from orchestration.defs.dbt.assets import dbt_month_facts, dbt_models
+    from orchestration.defs.dbt.project import dbt_project
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    models = {tuple(n["fqn"][1:]) for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    inputs = {tuple(k.path) for k in dbt_models.keys if k.path[0] != "rules"}
+    facts = {tuple(k.path) for k in dbt_month_facts.keys}
+    assert inputs | facts == models and not inputs & facts        # every model in exactly one of them
+    # every model that rebuilds months from the run's first month is partitioned, and nothing it reads is
+    monthly = {tuple(n["fqn"][1:]) for n in manifest["nodes"].values()
+               if "delete_run_months" in str(n["config"].get("pre-hook"))}
+    assert len(monthly) == 7 and monthly <= facts
+    assert ("staging", "stg_payroll__roster") in inputs and ("marts", "dim_employee") in inputs
+    assert ("marts", "rpt_tpp_payout") in facts and ("marts", "fct_tpp_deferral_ledger") in facts
+    assert dbt_month_facts.partitions_def is not None and dbt_models.partitions_def is None
+    assert dbt_month_facts.backfill_policy == dg.BackfillPolicy.single_run()
 
 
 def test_facts_from_sets_the_first_month_for_dbt_and_restores_the_environment(monkeypatch):
@@ -60,12 +74,15 @@ def test_the_home_keeps_dbt_partial_parse_state(small_home):
 def test_run_lands_every_person_and_month(small_home):
     out = (small_home / "run_stdout.txt").read_text()
     import re
-    # every run of the launch: 6 months x (fetch, roster, attendance, salary, BKPSDM's three files in one), the
-    # SIASN ingest and dbt, the dbt docs, 6 x (gate, payout), the IPASN report of 2024; each step has a start line
-    # and an end line
-    assert re.search(r"^\[32/46\] dbt build \(rules, staging, facts, tests\): ok in [\d.]+s \(\d+ dbt models", out, re.M)
-    assert re.search(r"^\[46/46\] report ipasn_report 2024: ok in", out, re.M)
-    assert len(re.findall(r"^\[\d+/46\] .*: ok in", out, re.M)) == 46
+    # every run of the launch: 6 months x (fetch, roster, attendance, salary, BKPSDM's three files in one), one run
+    # over the six months (SIASN ingest, dbt's inputs, the month facts in one build), the dbt docs, 6 x (gate, payout),
+    # the IPASN report of 2024; each step has a start line and an end line
+    assert re.search(r"^\[32/47\] dbt build \(rules, staging, dimensions, tests\): ok in [\d.]+s \(\d+ dbt models", out, re.M)
+    # the 7 per-month facts and the 13 models built on them, once for the range (not once per month)
+    assert re.search(r"^\[33/47\] dbt build \(month facts, reports, tests\) 2025-01..2025-06: ok in [\d.]+s "
+                     r"\(20 dbt models and seeds built\)", out, re.M)
+    assert re.search(r"^\[47/47\] report ipasn_report 2024: ok in", out, re.M)
+    assert len(re.findall(r"^\[\d+/47\] .*: ok in", out, re.M)) == 47
     months = query(small_home, "select count(distinct period), count(*) from staging.stg_payroll__roster")[0]
     assert months[0] == 6
     jan = query(small_home, "select count(*) from staging.stg_payroll__roster where period = '2025-01-01'")[0][0]
@@ -93,3 +110,14 @@ def test_usage_errors_exit_2_and_help_0(tmp_path):
     missing = subprocess.run([kinerja, "runs", "--home", str(tmp_path / "missing")], capture_output=True, text=True)
     assert missing.returncode == 2 and "Invalid value for '--home'" in missing.stderr, missing.stderr
     assert subprocess.run([kinerja, "--help"], capture_output=True, text=True).returncode == 0
+
+
+def test_every_model_has_its_own_yml_beside_it():
+    from pathlib import Path
+    import yaml
+    models_dir = Path(__file__).resolve().parents[1] / "models"
+    for sql in sorted(models_dir.rglob("*.sql")):
+        yml = sql.with_suffix(".yml")
+        spec = yaml.safe_load(yml.read_text()) if yml.exists() else None
+        assert spec and [m["name"] for m in spec["models"]] == [sql.stem], f"{sql.name} has no yml of its own"
+        assert spec["models"][0].get("description"), f"{yml.name} does not say what the model is"

@@ -2,7 +2,7 @@
 -- Column-wise, with the month's rates joined as one row: unpivoting (one row per code) made 50 million rows to
 -- group again for a national month, the slowest model of the build.
 -- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', tags=['monthly'],
           pre_hook="{{ delete_run_months() }}") }}
 
 {%- set codes = ['psw1', 'psw2', 'psw3', 'psw4', 'tk', 'tl1', 'tl2', 'tl3', 'tl4'] %}  {#- listed in code order #}

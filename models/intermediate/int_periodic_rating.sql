@@ -1,7 +1,7 @@
 -- The periodic evaluation that counts for each person and month, as of the month's cutoff:
 -- records covering the month, fetched at or before the cutoff; the latest fetch wins.
 -- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', tags=['monthly'],
           pre_hook="{{ delete_run_months() }}") }}
 
 with months as (

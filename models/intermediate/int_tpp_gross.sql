@@ -4,7 +4,7 @@
 -- cuts leave.
 -- Money in integer rupiah; every percentage in basis points; each component floored where computed.
 -- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', tags=['monthly'],
           pre_hook="{{ delete_run_months() }}") }}
 
 with roster as (

@@ -3,7 +3,7 @@
 -- section 3, step 9; gross includes the acting allowance, cuts are the sanction and working-hour cuts). For an open month it becomes the fact (marts.fct_tpp_entitlement, plus the corrections it
 -- pays); for an issued month it is the recomputation the corrections compare with what was issued.
 -- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', tags=['monthly'],
           pre_hook="{{ delete_run_months() }}") }}
 
 with gross as (

@@ -2,7 +2,7 @@
 -- (as of its cutoff), and the latest annual SKP per year. Stored predikat is kept; the matrix flags conflicts.
 -- Incremental by month: a run replaces the periodic rows from its first month on, and the annual rows (latest
 -- fetch per year) whole (macros/run_months.sql).
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', tags=['monthly'],
           pre_hook="{{ delete_run_months(whole_source='annual') }}") }}
 
 with periodic as (

@@ -5,7 +5,7 @@
 -- payable = gross - deferred + released + correction) with int_tpp_tax (PPh 21, BPJS Kesehatan,
 -- net = payable - PPh 21 withheld - BPJS employee part; DOMAIN.md section 7).
 -- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', tags=['monthly'],
           pre_hook="{{ delete_run_months() }}") }}
 
 with issued_months as (

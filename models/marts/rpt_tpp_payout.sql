@@ -1,6 +1,6 @@
 -- One row per payout line, ready for rendering (daftar nominatif): who, what, and every amount.
 -- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', tags=['monthly'],
           pre_hook="{{ delete_run_months() }}") }}
 
 with entitlement as (

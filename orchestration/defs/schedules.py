@@ -10,7 +10,7 @@ import dagster as dg
 from orchestration.lib.skp_gates import skp_deadlines
 
 from .audit import AUDIT_HOOKS
-from .dbt.assets import dbt_docs, dbt_models
+from .dbt.assets import dbt_docs, dbt_month_facts, dbt_models
 from .ingest.assets import PAYROLL_ASSETS, raw_siasn
 from .issue.assets import issued_payout
 from .partitions import monthly, yearly
@@ -23,10 +23,10 @@ WITA = "Asia/Makassar"
 
 monthly_tpp_job = dg.define_asset_job(
     "monthly_tpp", partitions_def=monthly,
-    selection=dg.AssetSelection.assets(siasn_fetch, *PAYROLL_ASSETS, raw_siasn, dbt_models,
+    selection=dg.AssetSelection.assets(siasn_fetch, *PAYROLL_ASSETS, raw_siasn, dbt_models, dbt_month_facts,
                                        quality_gate, payout_report),
     hooks=AUDIT_HOOKS,
-    description="A month's run: fetch, ingest, dbt build, quality gate, payout. The schedule, backfills, the UI "
+    description="A month's run: fetch, ingest, dbt build (inputs, then the month's facts), quality gate, payout. The schedule, backfills, the UI "
                 "and `kinerja run` all run this job.")
 docs_job = dg.define_asset_job("dbt_docs", selection=dg.AssetSelection.assets(dbt_docs), hooks=AUDIT_HOOKS,
                                description="The static dbt docs of the home's warehouse (after a build).")

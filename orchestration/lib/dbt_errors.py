@@ -18,7 +18,7 @@ def _what_to_do(message: str) -> str:
                 "its landing file is ingested anew")
     if "schemas on this incremental model are out of sync" in message:
         return ("This version of the pipeline changed the model's columns, and the warehouse was built by an earlier "
-                "one: run once with --full-refresh (in the UI: the dbt_models op config full_refresh: true)")
+                "one: run once with --full-refresh (in the UI: the dbt_models and dbt_month_facts op config full_refresh: true)")
     if "Could not set lock on file" in message:
         pid = re.search(r"PID (\d+)", message)
         holder = f" (process {pid.group(1)})" if pid else ""

@@ -12,11 +12,9 @@ from orchestration.lib.audit import DBT_INVOCATION_TAG
 from orchestration.lib.dbt_errors import explain_dbt_failure, warehouse_busy
 from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, dbt_executable, keep_partial_parse, restore_partial_parse
 
+from ..partitions import monthly
 from ..resources import KinerjaPaths
 from .project import HOME_ENV, dbt_build_args, dbt_docs_args, dbt_project, facts_from
-
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-
 
 class KinerjaTranslator(DagsterDbtTranslator):
     """Group by folder (staging / intermediate / marts / rules). Source keys are ["raw", table], the keys
@@ -42,34 +40,56 @@ translator = KinerjaTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
                                                                      enable_source_tests_as_checks=True))
 
 
+# The per-month facts (tagged `monthly` in their config) and every model built on them: partitioned by month, one
+# dbt build for a range of months. Everything they read (rules, staging, dimensions) is the unpartitioned asset.
+MONTH_FACTS = "tag:monthly+"
+UNIT_TESTS = "test_type:unit"   # they run in `make test`, not in every pipeline run
+
+
 class DbtBuildConfig(dg.Config):
-    # the incremental staging tables from all raw files again: needed only after raw files were removed
+    # the incremental staging tables (and the facts) from all raw files again: needed only after raw files were
+    # removed, or when a new version changed a fact's columns
     full_refresh: bool = False
-    # YYYY-MM: the per-month facts rebuild this month and later ones, and keep earlier months as built. Empty: the
-    # run's month (its partition, or the first month of its partition range), else every month.
+
+
+class MonthFactsConfig(DbtBuildConfig):
+    # YYYY-MM: rebuild the facts from this month on, and keep earlier months as built. Empty: the first month of the
+    # run's partition (range).
     period_from: str = ""
 
 
-def run_first_month(run: dg.DagsterRun) -> str:
-    return run.tags.get("dagster/partition") or run.tags.get(RANGE_START_TAG, "")
-
-
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse")
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse",
+            exclude=f"{MONTH_FACTS} {UNIT_TESTS}")
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: KinerjaPaths, config: DbtBuildConfig):
-    """One `dbt build`: staging over every delivered file, the per-month facts from the run's first month on
-    (each month as of its own cutoff, so earlier months stay as they were paid)."""
-    target_path = paths.home_dir / "dbt" / "runs" / context.run.run_id[:8]
+    """One `dbt build` of the rules (seeds), the staging over every delivered file and the dimensions: what the
+    per-month facts read. Unpartitioned: it is the state of the landing, not of a month."""
+    yield from _dbt_build(context, dbt, paths, config.full_refresh, period_from="")
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse",
+            select=MONTH_FACTS, exclude=UNIT_TESTS, partitions_def=monthly,
+            backfill_policy=dg.BackfillPolicy.single_run())
+def dbt_month_facts(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: KinerjaPaths,
+                    config: MonthFactsConfig):
+    """The per-month facts and the reports on them, for the run's month or range of months in one `dbt build`
+    (a backfill of many months is one run): the months from the first on are rebuilt, each as of its own cutoff, and
+    earlier months stay as they were paid."""
+    period_from = config.period_from or context.partition_key_range.start
+    context.log.info(f"per-month facts rebuilt from {period_from}")
+    yield from _dbt_build(context, dbt, paths, config.full_refresh, period_from)
+
+
+def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: KinerjaPaths, full_refresh: bool,
+               period_from: str):
+    target_path = paths.home_dir / "dbt" / "runs" / f"{context.run.run_id[:8]}-{context.op_def.name}"
     # each warehouse home keeps its own parse state (lib/dbt_cli.py): a build parses only what changed
     restore_partial_parse(paths.home_dir, target_path)
     busy = warehouse_busy(paths.warehouse)   # before dbt: its own error would name only the command that failed
     if busy:
         raise dg.Failure(busy)
-    period_from = config.period_from or run_first_month(context.run)
-    context.log.info(f"per-month facts rebuilt from {period_from or 'the first month'}")
     try:
         with facts_from(period_from, paths.home_dir):   # dbt.cli starts the dbt process, which takes its environment from here
-            invocation = dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context,
-                                 target_path=target_path)
+            invocation = dbt.cli(dbt_build_args(full_refresh=full_refresh), context=context, target_path=target_path)
         try:
             yield from invocation.stream()
         except Exception as exc:   # dagster-dbt's error names the command; the user needs the model and the cause
@@ -79,7 +99,10 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: Ki
             raise dg.Failure(explained) from exc
         keep_partial_parse(paths.home_dir, target_path)
         invocation_id = invocation.get_artifact("run_results.json")["metadata"]["invocation_id"]
-        context.instance.add_run_tags(context.run.run_id, {DBT_INVOCATION_TAG: invocation_id})
+        # the run's record of its dbt builds (two in a month's run: the inputs, then the facts), in build order
+        earlier = context.instance.get_run_by_id(context.run.run_id).tags.get(DBT_INVOCATION_TAG, "")
+        context.instance.add_run_tags(context.run.run_id,
+                                      {DBT_INVOCATION_TAG: " ".join(x for x in (earlier, invocation_id) if x)})
     finally:
         shutil.rmtree(target_path, ignore_errors=True)   # the home keeps the parse state, not a folder per run
 

@@ -37,14 +37,9 @@ def dbt_resource() -> DbtCliResource:
     return WarehouseDbtResource(project_dir=dbt_project, dbt_executable=dbt_executable())
 
 
-def dbt_build_args(full_refresh: bool = False, exclude_unit_tests: bool = True) -> list[str]:
-    """`dbt build` over everything; unit tests run in `make test`, not in every pipeline run."""
-    args = ["build"]
-    if exclude_unit_tests:
-        args += ["--exclude", "test_type:unit"]
-    if full_refresh:
-        args.append("--full-refresh")
-    return args
+def dbt_build_args(full_refresh: bool = False) -> list[str]:
+    """`dbt build` of the asset's selection (dagster-dbt adds it, with the unit tests excluded)."""
+    return ["build", "--full-refresh"] if full_refresh else ["build"]
 
 
 @contextlib.contextmanager

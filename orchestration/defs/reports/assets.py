@@ -58,7 +58,9 @@ def payout_report(context: dg.AssetExecutionContext, paths: KinerjaPaths, worker
 
 @dg.asset(
     key=dg.AssetKey(["reports", "ipasn_report"]), partitions_def=yearly, group_name="reports", pool="warehouse",
-    deps=[dg.AssetKey(["marts", "rpt_ipasn_opd"])], kinds={"xlsx", "csv", "png"},
+    # rpt_ipasn_opd is rebuilt whole by every build of the month facts: a year's report reads all of it
+    deps=[dg.AssetDep(dg.AssetKey(["marts", "rpt_ipasn_opd"]), partition_mapping=dg.AllPartitionMapping())],
+    kinds={"xlsx", "csv", "png"},
     description="IPASN performance-dimension report for SKP year Y under <home>/reports/ipasn/<Y>/.",
 )
 def ipasn_report(context: dg.AssetExecutionContext, paths: KinerjaPaths):
