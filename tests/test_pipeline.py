@@ -120,4 +120,4 @@ def test_every_model_has_its_own_yml_beside_it():
         yml = sql.with_suffix(".yml")
         spec = yaml.safe_load(yml.read_text()) if yml.exists() else None
         assert spec and [m["name"] for m in spec["models"]] == [sql.stem], f"{sql.name} has no yml of its own"
-        assert spec["models"][0].get("description"), f"{yml.name} does not say what the model is"
+        assert spec["models"][0].get("description") and spec["models"][0].get("columns"), f"{yml.name} is empty"
