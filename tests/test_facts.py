@@ -131,14 +131,16 @@ def test_unique_combination_fails_on_a_duplicated_key(small_home, tmp_path):
     import duckdb
     home = _warehouse_copy(small_home, tmp_path)
     con = duckdb.connect(str(home / "warehouse.duckdb"))
-    nip, year = con.execute("select nip, skp_year from marts.fct_skp_arrears order by all limit 1").fetchone()
-    con.execute("insert into marts.fct_skp_arrears select * from marts.fct_skp_arrears where nip = ? and skp_year = ?",
-                [nip, year])
+    # the SKP arrears are computed (and tested) in intermediate; marts.fct_skp_arrears is a view of them
+    nip, year = con.execute("select nip, skp_year from intermediate.int_skp_arrears order by all limit 1").fetchone()
+    con.execute("insert into intermediate.int_skp_arrears select * from intermediate.int_skp_arrears "
+                "where nip = ? and skp_year = ?", [nip, year])
     con.close()
-    out, failures = _failing_test(home, tmp_path, "fct_skp_arrears,test_name:unique_combination",
-                                  "unique_combination_fct_skp_arrears")
-    assert "FAIL 1 unique_combination_fct_skp_arrears_nip__skp_year" in out
+    out, failures = _failing_test(home, tmp_path, "int_skp_arrears,test_name:unique_combination",
+                                  "unique_combination_int_skp_arrears")
+    assert "FAIL 1 unique_combination_int_skp_arrears_nip__skp_year" in out
     assert query(home, f"select nip, skp_year, n from {failures}") == [(nip, year, 2)]
+    assert query(home, "select count(*) from marts.fct_skp_arrears where nip = ? and skp_year = ?", [nip, year]) == [(2,)]
 
 
 def test_not_null_columns_names_each_column_that_holds_nulls(small_home, tmp_path):

@@ -78,9 +78,9 @@ def test_run_lands_every_person_and_month(small_home):
     # over the six months (SIASN ingest, dbt's inputs, the month facts in one build), the dbt docs, 6 x (gate, payout),
     # the IPASN report of 2024; each step has a start line and an end line
     assert re.search(r"^\[32/47\] dbt build \(rules, staging, dimensions, tests\): ok in [\d.]+s \(\d+ dbt models", out, re.M)
-    # the 7 per-month facts and the 13 models built on them, once for the range (not once per month)
+    # the 7 per-month facts and the 15 models built on them, once for the range (not once per month)
     assert re.search(r"^\[33/47\] dbt build \(month facts, reports, tests\) 2025-01..2025-06: ok in [\d.]+s "
-                     r"\(20 dbt models and seeds built\)", out, re.M)
+                     r"\(22 dbt models and seeds built\)", out, re.M)
     assert re.search(r"^\[47/47\] report ipasn_report 2024: ok in", out, re.M)
     assert len(re.findall(r"^\[\d+/47\] .*: ok in", out, re.M)) == 47
     months = query(small_home, "select count(distinct period), count(*) from staging.stg_payroll__roster")[0]
@@ -121,3 +121,15 @@ def test_every_model_has_its_own_yml_beside_it():
         spec = yaml.safe_load(yml.read_text()) if yml.exists() else None
         assert spec and [m["name"] for m in spec["models"]] == [sql.stem], f"{sql.name} has no yml of its own"
         assert spec["models"][0].get("description") and spec["models"][0].get("columns"), f"{yml.name} is empty"
+
+
+def test_layers_read_only_downward():
+    import json
+    from orchestration.defs.dbt.project import dbt_project
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    nodes = {k: n for k, n in manifest["nodes"].items() if n["resource_type"] in ("model", "seed")}
+    rank = {"rules": 0, "staging": 1, "intermediate": 2, "marts": 3, "audit": 3}
+    layer = {k: "rules" if n["resource_type"] == "seed" else n["fqn"][1] for k, n in nodes.items()}
+    upward = [(n["name"], nodes[d]["name"]) for k, n in nodes.items() for d in n.get("depends_on", {}).get("nodes", [])
+              if d in nodes and rank[layer[d]] > rank[layer[k]]]
+    assert upward == []

@@ -19,7 +19,7 @@ missing as (select * from {{ ref('rule_missing_input') }}),
 gates as (select * from {{ ref('rule_skp_gate') }}),
 rating as (select * from {{ ref('int_periodic_rating') }} where {{ run_months_only('period') }}),
 attendance as (select * from {{ ref('int_attendance_deduction') }} where {{ run_months_only('period') }}),
-arrears as (select * from {{ ref('fct_skp_arrears') }}),
+arrears as (select * from {{ ref('int_skp_arrears') }}),
 months as (select * from {{ ref('int_payroll_months') }} where {{ run_months_only('period') }}),
 sanction as (select * from {{ ref('int_sanction_month') }} where {{ run_months_only('period') }}),
 working_hour as (select * from {{ ref('int_working_hour_month') }} where {{ run_months_only('period') }}),
@@ -163,12 +163,11 @@ with_pct as (
 amounts as (
     select
         *,
-        {{ floor_rupiah('basis_amount', 'factor_bp', 'prod_share_bp', 'productivity_pct_bp') }} as productivity_amount,
-        {{ floor_rupiah('basis_amount', 'factor_bp', 'disc_share_bp', '(10000 - discipline_deduction_bp)') }} as discipline_amount,
+        {{ productivity_aspect('basis_amount') }} as productivity_amount,
+        {{ discipline_aspect('basis_amount') }} as discipline_amount,
         -- the acting post's TPP: its kelas's basis with the person's own status factor, predikat and attendance
         case when acting_basis_amount is not null then
-            {{ floor_rupiah('acting_basis_amount', 'factor_bp', 'prod_share_bp', 'productivity_pct_bp') }}
-            + {{ floor_rupiah('acting_basis_amount', 'factor_bp', 'disc_share_bp', '(10000 - discipline_deduction_bp)') }}
+            {{ productivity_aspect('acting_basis_amount') }} + {{ discipline_aspect('acting_basis_amount') }}
         end as acting_post_amount
     from with_pct
 ),

@@ -18,7 +18,7 @@ corrections as (
         sum(amount) as correction_amount,
         list(distinct corrected_period order by corrected_period) as corrected_periods,
         max(offset_rule_id) as offset_rule_id
-    from {{ ref('fct_tpp_correction') }}
+    from {{ ref('int_tpp_correction') }}
     where status = 'DUE'
     group by nip, paid_in_period
 ),

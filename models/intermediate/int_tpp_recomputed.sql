@@ -13,7 +13,7 @@ with gross as (
 releases as (
     select nip, release_period as period, sum(released_amount) as released_amount,
            list(deferred_period order by deferred_period) as released_deferrals_of
-    from {{ ref('fct_tpp_deferral_ledger') }}
+    from {{ ref('int_tpp_deferral_ledger') }}
     where release_period is not null and {{ run_months_only('release_period') }}
     group by nip, release_period
 )
