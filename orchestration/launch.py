@@ -1,10 +1,11 @@
 """`kinerja run`: launches the Dagster job `monthly_tpp` over a range of months, the way a backfill of it runs.
 
-There is no list of steps here: the runs come from the job's own asset graph. The job's partitioned assets upstream
-of the dbt build (fetch, payroll ingest) run month by month; its unpartitioned assets (the SIASN ingest, the dbt
-build) run once for the range, the per-month facts rebuilt from the first month (then the job `dbt_docs`); its
-partitioned assets downstream (quality gate, payout) run month by month in order, stopping at the first month whose gate fails
-(a later month's releases depend on it). Then `ipasn_yearly` for each SKP year whose deadline has passed.
+There is no list of steps here: the runs come from the job's asset graph, as an asset backfill of it would make them.
+The job's partitioned assets upstream of the month facts (fetch, payroll ingest) run month by month; one run over
+the range holds its unpartitioned assets (the SIASN ingest, dbt's inputs) and the month facts, whose backfill policy
+is a single run (one dbt build from the first month; then the job `dbt_docs`); its partitioned assets downstream
+(quality gate, payout) run month by month in order, stopping at the first month whose gate fails (a later month's
+releases depend on it). Then `ipasn_yearly` for each SKP year whose deadline has passed.
 Each is an ordinary run of the job in the home's Dagster instance, recorded in audit.pipeline_runs.
 """
 from __future__ import annotations
