@@ -270,7 +270,7 @@ class _Progress:
 
     def _follow(self, launch: str, stop: threading.Event) -> None:
         import dagster as dg
-        run_id, partition, cursor, started, models = None, "", None, {}, {}
+        run_id, partition, ranged, cursor, started, models = None, "", False, None, {}, {}
         while True:
             stopping = stop.is_set()   # read before the last poll, so the run's final events are printed
             if run_id is None:
@@ -279,26 +279,27 @@ class _Progress:
                 if fresh:
                     tags = fresh[0].tags
                     run_id, partition = fresh[0].run_id, tags.get("dagster/partition", "")
-                    if RANGE_TAGS[0] in tags:
+                    ranged = RANGE_TAGS[0] in tags
+                    if ranged:
                         partition = "..".join(dict.fromkeys(tags[t] for t in RANGE_TAGS))
                     self.runs.add(run_id)
             if run_id is not None:
                 conn = self.instance.get_records_for_run(run_id, cursor=cursor)
                 cursor = conn.cursor
                 for record in conn.records:
-                    self._event(record.event_log_entry, partition, started, models)
+                    self._event(record.event_log_entry, partition, ranged, started, models)
             if stopping:
                 return
             time.sleep(0.1)
 
-    def _event(self, entry, partition: str, started: dict, models: dict) -> None:
+    def _event(self, entry, partition: str, ranged: bool, started: dict, models: dict) -> None:
         from dagster import DagsterEventType
         event = entry.dagster_event
         if event is None or event.step_key is None:
             return
         step = event.step_key
         # a run over a range of months: only the month facts are built for the range; the rest is unpartitioned
-        label = self._label(step, partition if ".." not in partition or step == "dbt_month_facts" else "")
+        label = self._label(step, partition if not ranged or step == "dbt_month_facts" else "")
         if event.event_type == DagsterEventType.STEP_START:
             started[step], models[step] = entry.timestamp, set()
             self.done += 1

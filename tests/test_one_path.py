@@ -76,6 +76,9 @@ def test_leftover_process_finder_sees_a_child_left_running(tmp_path):
     # the detector the tests below rely on must see a process that names the home
     child = subprocess.Popen(["sleep", "30"], env={**os.environ, "KINERJA_HOME": str(tmp_path)})
     try:
+        deadline = time.monotonic() + 10   # until the child has exec'd, /proc shows the parent's environment
+        while b"sleep" not in Path(f"/proc/{child.pid}/cmdline").read_bytes() and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert leftover_processes(tmp_path, grace_seconds=1)
     finally:
         child.kill()
@@ -110,6 +113,30 @@ def test_the_scheduled_path_gives_the_same_files_as_kinerja_run_and_is_audited(l
         assert sorted(h.event.asset_check_evaluation.partition for h in history) == MONTHS
     finally:
         instance.dispose()
+
+
+def test_a_range_of_months_picked_in_dagster_is_one_dbt_build_with_the_same_facts(landing, cli_home, tmp_path):
+    """What the UI's Materialize of a few month facts over a partition range launches (here through Dagster's own
+    CLI): one run, one dbt build of just those models from the range's first month, no dbt unit tests, and the
+    facts as `kinerja run` built them."""
+    import shutil
+    home = tmp_path / "picked_home"
+    shutil.copytree(cli_home, home)
+    instance_dir = subprocess.run([str(BIN / "kinerja"), "instance", "--home", str(home)], capture_output=True,
+                                  text=True, check=True).stdout.strip()
+    env = {**os.environ, "DAGSTER_HOME": instance_dir, "KINERJA_HOME": str(home), "KINERJA_LANDING": str(landing)}
+    facts = "select * from marts.fct_tpp_entitlement order by nip, period"
+    before = query(home, facts)
+    done = subprocess.run([str(BIN / "dagster"), "asset", "materialize", "-m", "orchestration.definitions",
+                           "--select", "tag:monthly", "--partition-range", f"{MONTHS[0]}...{MONTHS[-1]}"],
+                          capture_output=True, text=True, timeout=300, env=env)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-4000:]
+    assert f"per-month facts rebuilt from {MONTHS[0]}" in out
+    assert out.count("Running dbt command") == 1 and "unit_test" not in out
+    assert "PASS=" in out and "ERROR=0" in out
+    assert query(home, facts) == before and len(before) > 0
+    assert not leftover_processes(home)
 
 
 def test_the_schedule_s_and_the_sensor_s_run_requests_execute(landing, cli_home, tmp_path):
@@ -175,5 +202,5 @@ def test_a_busy_home_refuses_a_second_run_and_a_killed_run_does_not_lock_it(land
     assert payout_files(home) == payout_files(cli_home)
     assert not leftover_processes(home)
     statuses = [s for (s,) in query(home, "select status from audit.pipeline_runs where job = 'monthly_tpp' "
-                                          "and months = '' order by started_at")]
+                                          f"and months = '{MONTHS[0]}..{MONTHS[-1]}' order by started_at")]
     assert statuses[-1] == "succeeded" and statuses[0] in ("failed", "running")   # the killed dbt run

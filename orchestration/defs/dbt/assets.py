@@ -43,7 +43,6 @@ translator = KinerjaTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 # The per-month facts (tagged `monthly` in their config) and every model built on them: partitioned by month, one
 # dbt build for a range of months. Everything they read (rules, staging, dimensions) is the unpartitioned asset.
 MONTH_FACTS = "tag:monthly+"
-UNIT_TESTS = "test_type:unit"   # they run in `make test`, not in every pipeline run
 
 
 class DbtBuildConfig(dg.Config):
@@ -59,7 +58,7 @@ class MonthFactsConfig(DbtBuildConfig):
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse",
-            exclude=f"{MONTH_FACTS} {UNIT_TESTS}")
+            exclude=MONTH_FACTS)
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: KinerjaPaths, config: DbtBuildConfig):
     """One `dbt build` of the rules (seeds), the staging over every delivered file and the dimensions: what the
     per-month facts read. Unpartitioned: it is the state of the landing, not of a month."""
@@ -67,7 +66,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: Ki
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse",
-            select=MONTH_FACTS, exclude=UNIT_TESTS, partitions_def=monthly,
+            select=MONTH_FACTS, partitions_def=monthly,
             backfill_policy=dg.BackfillPolicy.single_run())
 def dbt_month_facts(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: KinerjaPaths,
                     config: MonthFactsConfig):

@@ -38,8 +38,10 @@ def dbt_resource() -> DbtCliResource:
 
 
 def dbt_build_args(full_refresh: bool = False) -> list[str]:
-    """`dbt build` of the asset's selection (dagster-dbt adds it, with the unit tests excluded)."""
-    return ["build", "--full-refresh"] if full_refresh else ["build"]
+    """`dbt build` of the asset's selection (dagster-dbt adds it). Unit tests run in `make test`, not in every
+    pipeline run; excluded here, because a subset of an asset (a few models picked in the UI) is selected by name
+    and the asset's own `exclude` is then not passed (dbt adds up repeated --exclude flags)."""
+    return ["build", "--exclude", "test_type:unit", *(["--full-refresh"] if full_refresh else [])]
 
 
 @contextlib.contextmanager
