@@ -2,7 +2,7 @@
 -- the net amount the bank transfers, reasons and provenance.
 -- An issued month: its lines as issued, never rewritten (DOMAIN.md section 8). An open month: int_tpp_paid (the
 -- entitlement from the inputs as they stand now, plus the corrections of issued months it pays:
--- payable = gross - deferred + released + correction) with int_tpp_tax (PPh 21, BPJS Kesehatan,
+-- payable = gross - cuts - deferred + released + correction) with int_tpp_tax (PPh 21, BPJS Kesehatan,
 -- net = payable - PPh 21 withheld - BPJS employee part; DOMAIN.md section 7).
 -- Incremental by month: a run replaces the months from its first on (macros/run_months.sql).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', tags=['monthly'],
