@@ -19,7 +19,7 @@ from orchestration.demo.corrected_delivery import LOWERED, RAISED, REMOVED, corr
 from tests.conftest import query
 
 KINERJA = str(Path(sys.executable).parent / "kinerja")
-SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "values"
 
 
 def kinerja(*args) -> subprocess.CompletedProcess:
@@ -28,7 +28,7 @@ def kinerja(*args) -> subprocess.CompletedProcess:
 
 
 def seed(name: str) -> list[dict]:
-    return list(csv.DictReader((SEEDS / f"{name}.csv").open()))
+    return list(csv.DictReader((SEEDS / f"{name}_values.csv").open()))
 
 
 def bp(pct: str) -> int:

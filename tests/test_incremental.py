@@ -151,24 +151,23 @@ def test_a_rule_check_failing_in_an_incremental_run_leaves_the_months_it_would_r
     """An incremental month model deletes the run's months (pre-hook) and inserts them again in one transaction,
     straight from its query (dbt_project/macros/materializations/incremental.sql): when a rule check in that query
     raises, the delete is rolled back and June keeps the rows the last good run built. A copy of the project whose
-    basic-TPP rule for a kelas rostered in June ends before June makes the check raise."""
+    basic-TPP rule for a kelas rostered in June is gone makes the check raise."""
     home, project = _home_copy(small_home, tmp_path), tmp_path / "project"
     shutil.copytree(REPO / "dbt_project", project / "dbt_project", ignore=shutil.ignore_patterns("target", "logs"))
     shutil.copytree(REPO / "models", project / "models")
     kelas = query(home, "select min(kelas_jabatan) from staging.stg_payroll__roster where period = '2025-06-01'")[0][0]
-    seed = project / "dbt_project" / "seeds" / "rule_basic_tpp.csv"
+    seed = project / "dbt_project" / "seeds" / "values" / "rule_basic_tpp_values.csv"
     rows = list(csv.DictReader(io.StringIO(seed.read_text())))
-    ended = [row for row in rows if row["kelas_jabatan"] == str(kelas) and row["effective_to"] > "2025-06-01"]
-    assert len(ended) == 1
-    ended[0]["effective_to"] = "2025-06-01"
+    kept = [row for row in rows if row["kelas_jabatan"] != str(kelas)]
+    assert len(kept) == len(rows) - 1
     with seed.open("w", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(kept)
     june = "select count(*), sum(gross_amount) from intermediate.int_tpp_gross where period = '2025-06-01'"
     before = query(home, june)
     assert before[0][0] > 0
-    r = subprocess.run([dbt_bin(), "build", "--select", "rule_basic_tpp", "int_tpp_gross", "--exclude", "test_type:unit",
+    r = subprocess.run([dbt_bin(), "build", "--select", "rule_basic_tpp_values", "rule_basic_tpp", "int_tpp_gross", "--exclude", "test_type:unit",
                         "--profiles-dir", ".", "--project-dir", "."], cwd=project / "dbt_project",
                        capture_output=True, text=True,
                        env={**os.environ, "KINERJA_HOME": str(home), "KINERJA_PERIOD_FROM": "2025-06-01"})

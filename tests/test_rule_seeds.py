@@ -1,13 +1,19 @@
-"""Rule tables: every row dated, with unit, legal basis and confidence; no two rows of one rule overlap;
-and the values are the ones DOMAIN.md states (written out here by hand, not read from the seeds)."""
+"""Rule tables: each one's sources said once (seeds/rule_sources.csv), its values keyed by the rule's key and a date
+(seeds/values, read by models/rules through the dated_rule macro); and the values are the ones DOMAIN.md states
+(written out here by hand, not read from the seeds)."""
+import ast
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
-SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
-# Columns that identify "one rule" inside each table (rows with the same key must not overlap in time).
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "dbt_project" / "seeds"
+VALUES = SEEDS / "values"
+RULES = REPO / "models" / "rules"
+# Columns that identify "one rule" inside each table: its values are keyed by these and a date.
 RULE_KEYS = {
     "rule_predikat_matrix": ["hasil_code", "perilaku_code"],
     "rule_productivity_pct": ["predikat_code"],
@@ -41,35 +47,39 @@ RULE_KEYS = {
     "rule_mid_month_position": ["method"],
 }
 
-
 def rows(name: str) -> list[dict]:
-    with open(SEEDS / f"{name}.csv", newline="") as f:
+    with open(VALUES / f"{name}_values.csv", newline="") as f:
         return list(csv.DictReader(f))
 
 
-def test_every_seed_is_a_known_rule_table():
-    assert sorted(p.stem for p in SEEDS.glob("*.csv")) == sorted(RULE_KEYS)
+def sources() -> list[dict]:
+    with open(SEEDS / "rule_sources.csv", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_every_rule_table_has_its_values_seed_and_its_model_keyed_as_written_here():
+    assert sorted(p.stem.removesuffix("_values") for p in VALUES.glob("*.csv")) == sorted(RULE_KEYS)
+    assert sorted(p.stem for p in RULES.glob("*.sql")) == sorted(RULE_KEYS)
+    for name, key in RULE_KEYS.items():
+        call = re.search(r"dated_rule\('(\w+)', key=(\[.*?\])\)", (RULES / f"{name}.sql").read_text())
+        assert call and call[1] == name and ast.literal_eval(call[2]) == key, name
 
 
 @pytest.mark.parametrize("name", sorted(RULE_KEYS))
-def test_rule_rows_are_dated_referenced_and_do_not_overlap(name):
+def test_values_carry_no_metadata_and_every_source_pattern_covers_a_rule(name):
+    """The unit, legal basis and confidence are not repeated on the value rows; each source row of the table
+    applies to at least one of its rules (a pattern that no rule id matches is a typo)."""
     table = rows(name)
-    assert table, name
-    ids = [r["rule_id"] for r in table]
-    assert len(ids) == len(set(ids)), f"{name}: duplicate rule_id"
-    spans: dict[tuple, list[tuple[dt.date, dt.date]]] = {}
+    assert table and not {"unit", "legal_basis", "confidence", "effective_to"} & set(table[0]), name
     for r in table:
-        where = f"{name} {r['rule_id']}"
-        assert r["legal_basis"].strip(), f"{where}: no legal_basis"
-        assert r["unit"].strip(), f"{where}: no unit"
-        assert r["confidence"] in ("law", "secondary", "assumed"), f"{where}: confidence {r['confidence']!r}"
-        start, end = dt.date.fromisoformat(r["effective_from"]), dt.date.fromisoformat(r["effective_to"])
-        assert start < end, f"{where}: effective_from must be before effective_to"
-        spans.setdefault(tuple(r[k] for k in RULE_KEYS[name]), []).append((start, end))
-    for key, periods in spans.items():
-        periods.sort()
-        for (_, end_a), (start_b, _) in zip(periods, periods[1:]):
-            assert end_a <= start_b, f"{name} {key}: two rows in effect at once from {start_b}"
+        dt.date.fromisoformat(r["effective_from"])
+    own = [s for s in sources() if s["rule_table"] == name]
+    assert own, f"{name}: no row in rule_sources.csv"
+    for s in own:
+        assert s["legal_basis"].strip() and s["unit"].strip(), s
+        assert s["confidence"] in ("law", "secondary", "assumed"), s
+        like = re.compile("^" + re.escape(s["rule_ids"]).replace("%", ".*") + "$")
+        assert any(like.match(r["rule_id"]) for r in table), f"{name}: {s['rule_ids']} matches no rule_id"
 
 
 def test_predikat_matrix_is_permenpanrb_6_2022():
@@ -122,8 +132,10 @@ def test_tax_and_bpjs_tables_are_pp58_2023_pasal_17_and_perpres_75_2019():
                       "annual_recompute_month": 12, "employer_jkn_in_tax_gross": 1}
     bpjs = {r["party"]: (float(r["pct"]), int(r["cap_amount"])) for r in rows("rule_bpjs_kesehatan")}
     assert bpjs == {"employee": (1, 12_000_000), "employer": (4, 12_000_000)}
-    bearer = {r["jenis_pegawai"]: (r["borne_by"], r["confidence"]) for r in rows("rule_pph21_bearer")}
-    assert bearer == {"PNS": ("government", "assumed"), "CPNS": ("government", "assumed"), "PPPK": ("employee", "law")}
+    bearer = {r["jenis_pegawai"]: r["borne_by"] for r in rows("rule_pph21_bearer")}
+    assert bearer == {"PNS": "government", "CPNS": "government", "PPPK": "employee"}
+    assert {(s["rule_ids"], s["confidence"]) for s in sources() if s["rule_table"] == "rule_pph21_bearer"} == \
+        {("%", "assumed"), ("PPH-BEARER-CPNS", "assumed"), ("PPH-BEARER-PPPK", "law")}
 
 
 def test_sanctions_acting_and_cuts_are_pp94_2021_se_1128_2025_and_domain_9():
@@ -149,8 +161,38 @@ def test_sanctions_acting_and_cuts_are_pp94_2021_se_1128_2025_and_domain_9():
 def test_the_rules_page_is_generated_from_the_seeds():
     """docs/rules.md is what tools/rules_doc.py makes of the seeds now: a rule changed without the page fails."""
     import importlib.util
-    spec = importlib.util.spec_from_file_location("rules_doc", SEEDS.parents[1] / "tools" / "rules_doc.py")
+    spec = importlib.util.spec_from_file_location("rules_doc", REPO / "tools" / "rules_doc.py")
     rules_doc = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(rules_doc)
-    assert (SEEDS.parents[1] / "docs" / "rules.md").read_text(encoding="utf-8") == rules_doc.render(), \
+    assert (REPO / "docs" / "rules.md").read_text(encoding="utf-8") == rules_doc.render(), \
         "run `python tools/rules_doc.py` and commit docs/rules.md"
+
+
+def test_a_rule_table_that_breaks_its_dating_or_sources_stops_the_build(tmp_path):
+    """On a copy of the project: a second value of one rule on the same date (rule_aspect_share), a rule row that no
+    source covers (rule_cut_order's sources removed) and a rule id on two rows (rule_mid_month_position) each stop
+    their rule model with a message that names the table and the rule."""
+    import os
+    import shutil
+    import subprocess
+
+    from conftest import dbt_bin
+    shutil.copytree(REPO / "dbt_project", tmp_path / "dbt_project", ignore=shutil.ignore_patterns("target", "logs"))
+    shutil.copytree(REPO / "models", tmp_path / "models")
+    values = tmp_path / "dbt_project" / "seeds" / "values"
+    with (values / "rule_aspect_share_values.csv").open("a") as f:
+        f.write("SHARE-PROD-AGAIN,PRODUKTIVITAS,70,2025-01-01\n")
+    with (values / "rule_mid_month_position_values.csv").open("a") as f:
+        f.write("POSITION-DAY-15,DAY_OF_MONTH,1,2026-01-01\n")
+    sources_csv = tmp_path / "dbt_project" / "seeds" / "rule_sources.csv"
+    sources_csv.write_text("".join(line for line in sources_csv.read_text().splitlines(keepends=True)
+                                   if not line.startswith("rule_cut_order,")))
+    models = ["rule_sources", "rule_aspect_share_values", "rule_aspect_share", "rule_cut_order_values",
+              "rule_cut_order", "rule_mid_month_position_values", "rule_mid_month_position"]
+    r = subprocess.run([dbt_bin(), "build", "--select", *models, "--exclude", "test_type:unit",
+                        "--profiles-dir", ".", "--project-dir", "."], cwd=tmp_path / "dbt_project",
+                       capture_output=True, text=True, timeout=300, env={**os.environ, "KINERJA_HOME": str(tmp_path)})
+    assert r.returncode != 0
+    assert "rule_aspect_share: two values of one rule from 2025-01-01" in r.stdout, r.stdout[-3000:]
+    assert "rule_cut_order: no row of rule_sources.csv covers rule_id ORDER-" in r.stdout, r.stdout[-3000:]
+    assert "rule_mid_month_position: rule_id POSITION-DAY-15 is on more than one row" in r.stdout, r.stdout[-3000:]

@@ -1,5 +1,6 @@
-"""Write docs/rules.md from the rule seeds: each rule table, what it holds, its rows with unit, legal basis and
-confidence. `make test` fails when the page and the seeds disagree (tests/test_rule_seeds.py).
+"""Write docs/rules.md from the rule seeds: each rule table, what it holds, where its numbers come from (unit, legal
+basis, confidence, said once in seeds/rule_sources.csv) and its dated values (seeds/values). `make test` fails when
+the page and the seeds disagree (tests/test_rule_seeds.py).
 
     python tools/rules_doc.py
 """
@@ -12,27 +13,41 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "dbt_project" / "seeds"
+RULES = REPO / "models" / "rules"
 TARGET = REPO / "docs" / "rules.md"
-META = {"rule_id", "unit", "effective_from", "effective_to", "legal_basis", "confidence"}
+
+
+def _csv(path: Path) -> list[dict]:
+    return list(csv.DictReader(path.open(newline="", encoding="utf-8")))
+
+
+def _row(cells) -> str:
+    return "| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |"
 
 
 def render() -> str:
-    described = {s["name"]: s.get("description", "") for s in yaml.safe_load((SEEDS / "_seeds.yml").read_text())["seeds"]}
-    out = ["# The rules: every rule table, its rows and their legal basis", "",
+    sources = _csv(SEEDS / "rule_sources.csv")
+    out = ["# The rules: every rule table, where its numbers come from, and its values", "",
            "Generated from `dbt_project/seeds/` by `python tools/rules_doc.py`; do not edit by hand. Back to the "
-           "[README](../README.md). A row applies to the month being paid when effective_from <= month < "
-           "effective_to. Confidence: *law* (the regulation's own text), *secondary* (a public source about it), "
-           "*assumed* (a working assumption, marked until the pemda confirms).", ""]
-    for path in sorted(SEEDS.glob("rule_*.csv")):
-        rows = list(csv.DictReader(path.open(newline="", encoding="utf-8")))
-        keys = [c for c in rows[0] if c not in META] if rows else []
-        out += [f"## {path.stem}", "", described.get(path.stem, ""), "",
-                f"| rule_id | {' | '.join(keys)} | unit | in effect | confidence | legal basis |",
-                "|" + "---|" * (len(keys) + 5)]
-        for r in rows:
-            cells = [r["rule_id"], *(r[k] for k in keys), r["unit"], f"{r['effective_from']} .. {r['effective_to']}",
-                     r["confidence"], r["legal_basis"]]
-            out.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+           "[README](../README.md).", "",
+           "Each table says once where its numbers come from (`seeds/rule_sources.csv`): for a pattern of rule ids "
+           "(`%` = every rule of the table; the most specific pattern that matches a rule id wins: an exact id, else the one with the most literal characters) the unit, the legal "
+           "basis and the confidence: *law* (the regulation's own text), *secondary* (a public source about it), "
+           "*assumed* (a working assumption, marked until the pemda confirms). Its values (`seeds/values/`) are "
+           "keyed by the rule's key and a date: a row applies from its effective_from to the month before the next "
+           "row with the same key (`rules.<table>.effective_to`), so two rows of one rule never overlap.", ""]
+    for sql in sorted(RULES.glob("rule_*.sql")):
+        name = sql.stem
+        described = yaml.safe_load(sql.with_suffix(".yml").read_text())["models"][0]["description"]
+        values = _csv(SEEDS / "values" / f"{name}_values.csv")
+        cols = [c for c in values[0] if c not in ("rule_id", "effective_from")]
+        out += [f"## {name}", "", described, "", "Sources:", "",
+                "| rule ids | unit | confidence | legal basis |", "|---|---|---|---|"]
+        out += [_row([s["rule_ids"], s["unit"], s["confidence"], s["legal_basis"]
+                      + (f" ({s['reference_url']})" if s["reference_url"] else "")])
+                for s in sources if s["rule_table"] == name]
+        out += ["", "Values:", "", _row(["rule_id", *cols, "from"]), "|" + "---|" * (len(cols) + 2)]
+        out += [_row([v["rule_id"], *(v[c] for c in cols), v["effective_from"]]) for v in values]
         out.append("")
     return "\n".join(out)
 

@@ -319,9 +319,9 @@ def register_salary_rules(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int
     returns (employee bp, employer bp, cap) of BPJS Kesehatan."""
     from .salaries import SEEDS, salary_rules
     con.execute(f"create or replace temp table salary_ter as select category, gross_above, gross_up_to_incl, rate_bp "
-                f"from read_csv('{SEEDS / 'rule_pph21_ter.csv'}', header = true)")
+                f"from read_csv('{SEEDS / 'rule_pph21_ter_values.csv'}', header = true)")
     con.execute(f"create or replace temp table salary_ptkp as select ptkp_status, ter_category "
-                f"from read_csv('{SEEDS / 'rule_ptkp.csv'}', header = true)")
+                f"from read_csv('{SEEDS / 'rule_ptkp_values.csv'}', header = true)")
     bpjs = salary_rules()["bpjs"]
     return bpjs["employee"][0], bpjs["employer"][0], bpjs["employee"][1]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from orchestration.lib.contract import PTKP_STATUS, SALARY_COLUMNS
 
-SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "values"
 # gaji pokok (rupiah) at 0 and at 32 years of service
 GAJI_POKOK_PNS = {"I": (1_685_700, 2_901_400), "II": (2_184_000, 4_125_600), "III": (2_785_700, 5_180_700),
                   "IV": (3_287_800, 6_373_200)}
@@ -44,7 +44,7 @@ def ptkp_status(nip: str) -> str:
 
 
 def _rows(name: str) -> list[dict]:
-    with open(SEEDS / f"{name}.csv", newline="") as f:
+    with open(SEEDS / f"{name}_values.csv", newline="") as f:
         return list(csv.DictReader(f))
 
 
