@@ -35,7 +35,7 @@ def test_the_dbt_project_is_two_assets_the_month_facts_partitioned_with_one_run_
     # every model that rebuilds months from the run's first month is partitioned
     monthly = {tuple(n["fqn"][1:]) for n in manifest["nodes"].values()
                if "delete_run_months" in str(n["config"].get("pre-hook"))}
-    assert len(monthly) == 7 and monthly <= facts
+    assert len(monthly) == 8 and monthly <= facts
     assert ("staging", "stg_payroll__roster") in inputs and ("marts", "dim_employee") in inputs
     assert ("marts", "rpt_tpp_payout") in facts and ("marts", "fct_tpp_deferral_ledger") in facts
     assert dbt_month_facts.partitions_def is not None and dbt_models.partitions_def is None

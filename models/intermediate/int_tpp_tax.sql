@@ -11,7 +11,11 @@
 -- * Who bears it (rule_pph21_bearer): `employee` - withheld from the TPP (never more than the TPP can bear: the
 --   rest is evened out in December); `government` - computed and reported, not withheld.
 -- net = payable - PPh 21 withheld - BPJS employee part. No salary row: every figure null (the gate blocks).
-{{ config(materialized='view') }}
+-- Incremental by month (macros/run_months.sql), the year so far read whole: as a view beside the int_tpp_paid view,
+-- fct_tpp_entitlement's join of the two ran out of DuckDB's 6 GB on a national month (5.6 M lines); from a table
+-- it does not.
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', tags=['monthly'],
+          pre_hook="{{ delete_run_months() }}") }}
 
 with lines as (
     select nip, period, jenis_pegawai, payable_amount from {{ ref('int_tpp_paid') }}
@@ -250,3 +254,4 @@ select
     jkn_gross_rule_id,
     case when is_annual_month then list_concat(annual_rule_ids, bracket_rule_ids) end as annual_rule_ids
 from taxed
+where {{ run_months_only('taxed.period') }}

@@ -60,7 +60,7 @@ class MonthFactsConfig(DbtBuildConfig):
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse",
             exclude=MONTH_FACTS)
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: KinerjaPaths, config: DbtBuildConfig):
-    """One `dbt build` of the rules (seeds), the staging over every delivered file and the dimensions: what the
+    """One `dbt build` of the rules (the values seeds, their sources, models/rules), the staging over every delivered file and the dimensions: what the
     per-month facts read. Unpartitioned: it is the state of the landing, not of a month."""
     yield from _dbt_build(context, dbt, paths, config.full_refresh, period_from="")
 
