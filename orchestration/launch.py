@@ -5,7 +5,8 @@ The job's partitioned assets upstream of the month facts (fetch, payroll ingest)
 the range holds its unpartitioned assets (the SIASN ingest, dbt's inputs) and the month facts, whose backfill policy
 is a single run (one dbt build from the first month; then the job `dbt_docs`); its partitioned assets downstream
 (quality gate, payout) run month by month in order, stopping at the first month whose gate fails (a later month's
-releases depend on it). Then `ipasn_yearly` for each SKP year whose deadline has passed.
+releases depend on it). Then `ipasn_yearly` for each SKP year whose deadline has passed, read from the rules the
+months' run built (rules.rule_skp_gate in effect on the day after the last month).
 Each is an ordinary run of the job in the home's Dagster instance, recorded in audit.pipeline_runs.
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ from orchestration.lib.home_instance import open_instance
 from orchestration.lib.audit import LAUNCH_TAG, user_error_line
 from orchestration.lib.home_lock import HomeBusy, release
 from orchestration.lib.months import month_key, month_range, next_month, parse_month
-from orchestration.lib.skp_gates import skp_deadlines
+from orchestration.lib.skp_gates import RulesUnavailable, skp_deadlines
 from orchestration.lib.stale_runs import LAUNCH_PREFIX, claim_home
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}   # the progress lines are the output
@@ -76,13 +77,22 @@ def plan_runs(months: list, docs: bool, full_refresh: bool, issued: list | None 
                            (month_key(months[0]), month_key(months[-1]))))
     runs += [PlannedRun("dbt_docs_job", [])] if docs else []
     runs += [PlannedRun("monthly_tpp", sorted(after), month_key(m)) for m in months]
-    runs += [PlannedRun("ipasn_yearly", [], str(year)) for year in skp_years_due(months[-1])]
     return runs
 
 
-def skp_years_due(last_month) -> list[int]:
-    """SKP years whose deadline falls on or before the end of the last month run (from the rule seed)."""
-    return sorted({year for deadline, year in skp_deadlines().items() if deadline < next_month(last_month)})
+def ipasn_runs(home: Path, last_month) -> tuple[list[PlannedRun], str]:
+    """An ipasn_yearly run for each SKP year whose deadline falls on or before the end of the last month run, by the
+    warehouse's rules in effect the day after it (planned once the months' runs have built them), and a line that
+    says so."""
+    on = next_month(last_month)
+    try:
+        deadlines = skp_deadlines(home, on)
+    except RulesUnavailable as why:
+        return [], f"no IPASN year planned: {why}"
+    due = {year: deadline for deadline, year in sorted(deadlines.items()) if deadline < on}
+    said = ", ".join(f"{year} (deadline {deadline})" for year, deadline in sorted(due.items())) or "none"
+    return ([PlannedRun("ipasn_yearly", [], str(year)) for year in sorted(due)],
+            f"SKP years due by {on} (rules.rule_skp_gate in effect that day): {said}")
 
 
 def run_pipeline(landing: Path, home: Path, start, end, echo: Callable[[str], None] = print, docs: bool = True,
@@ -171,10 +181,10 @@ def _launch_all(instance, home, months, docs, full_refresh, executor, launch, ec
     from orchestration.lib.audit import record_run
     from orchestration.lib.issued import issued_months
     runs = plan_runs(months, docs, full_refresh, [parse_month(m) for m in issued_months(home)])
-    total = sum(_step_count(r) for r in runs)
-    progress = _Progress(instance, total)
+    progress = _Progress(instance, sum(_step_count(r) for r in runs))
     execution = {"execution": {"config": {executor: {}}}}
-    for planned in runs:
+
+    def launched(planned: PlannedRun) -> bool:
         job = dg.reconstructable(getattr(definitions, planned.job))
         tags = {LAUNCH_TAG: launch, **planned.tags()}
         with open(log_path, "a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
@@ -196,7 +206,14 @@ def _launch_all(instance, home, months, docs, full_refresh, executor, launch, ec
                      f"(releases depend on it)")
             echo(f"    run {result.run_id} failed; dbt and step logs: {log_path}")
             return False
-    return True
+        return True
+
+    if not all(launched(planned) for planned in runs):   # all() stops at the first failed run
+        return False
+    yearly, said = ipasn_runs(home, months[-1])
+    echo(f"    {said}")
+    progress.total += sum(_step_count(r) for r in yearly)
+    return all(launched(planned) for planned in yearly)
 
 
 def _evidence_fixes(home: Path, partition: str) -> list[str]:

@@ -77,13 +77,15 @@ def test_run_lands_every_person_and_month(small_home):
     import re
     # every run of the launch: 6 months x (fetch, roster, attendance, salary, BKPSDM's three files in one), one run
     # over the six months (SIASN ingest, dbt's inputs, the month facts in one build), the dbt docs, 6 x (gate, payout),
-    # the IPASN report of 2024; each step has a start line and an end line
-    assert re.search(r"^\[32/47\] dbt build \(rules, staging, dimensions, tests\): ok in [\d.]+s \(\d+ dbt models", out, re.M)
+    # then, by the rules that build made, the IPASN report of 2024; each step has a start line and an end line
+    assert re.search(r"^\[32/46\] dbt build \(rules, staging, dimensions, tests\): ok in [\d.]+s \(\d+ dbt models", out, re.M)
     # the 7 per-month facts and the 15 models built on them, once for the range (not once per month)
-    assert re.search(r"^\[33/47\] dbt build \(month facts, reports, tests\) 2025-01..2025-06: ok in [\d.]+s "
+    assert re.search(r"^\[33/46\] dbt build \(month facts, reports, tests\) 2025-01..2025-06: ok in [\d.]+s "
                      r"\(22 dbt models and seeds built\)", out, re.M)
+    assert re.search(r"^    SKP years due by 2025-07-01 \(rules.rule_skp_gate in effect that day\): 2024 "
+                     r"\(deadline 2025-03-31\)\n\[47/47\] report ipasn_report 2024 \.\.\.$", out, re.M)
     assert re.search(r"^\[47/47\] report ipasn_report 2024: ok in", out, re.M)
-    assert len(re.findall(r"^\[\d+/47\] .*: ok in", out, re.M)) == 47
+    assert len(re.findall(r"^\[\d+/46\] .*: ok in", out, re.M)) == 46
     months = query(small_home, "select count(distinct period), count(*) from staging.stg_payroll__roster")[0]
     assert months[0] == 6
     jan = query(small_home, "select count(*) from staging.stg_payroll__roster where period = '2025-01-01'")[0][0]

@@ -68,7 +68,8 @@ def test_every_rule_table_has_its_values_seed_and_its_model_keyed_as_written_her
 @pytest.mark.parametrize("name", sorted(RULE_KEYS))
 def test_values_carry_no_metadata_and_every_source_pattern_covers_a_rule(name):
     """The unit, legal basis and confidence are not repeated on the value rows; each source row of the table
-    applies to at least one of its rules (a pattern that no rule id matches is a typo)."""
+    applies to at least one of its rules (a pattern that no rule id matches is a typo), and its % stands for whole
+    dash-separated parts of an id (BASIS-K1% would also take BASIS-K10..K17)."""
     table = rows(name)
     assert table and not {"unit", "legal_basis", "confidence", "effective_to"} & set(table[0]), name
     for r in table:
@@ -78,6 +79,7 @@ def test_values_carry_no_metadata_and_every_source_pattern_covers_a_rule(name):
     for s in own:
         assert s["legal_basis"].strip() and s["unit"].strip(), s
         assert s["confidence"] in ("law", "secondary", "assumed"), s
+        assert all(part == "%" or "%" not in part for part in s["rule_ids"].split("-")), s
         like = re.compile("^" + re.escape(s["rule_ids"]).replace("%", ".*") + "$")
         assert any(like.match(r["rule_id"]) for r in table), f"{name}: {s['rule_ids']} matches no rule_id"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.lib.skp_gates import skp_deadlines
+from orchestration.lib.skp_gates import RulesUnavailable, skp_deadlines
 
 from .audit import AUDIT_HOOKS
 from .dbt.assets import dbt_docs, dbt_month_facts, dbt_models
@@ -46,12 +46,17 @@ monthly_schedule = dg.build_schedule_from_partitioned_job(monthly_tpp_job, day_o
 
 
 @dg.schedule(job=ipasn_job, cron_schedule="0 7 * * *", execution_timezone=WITA,
-             description="The day after an SKP deadline, build that SKP year's IPASN report.")
-def ipasn_yearly_schedule(context: dg.ScheduleEvaluationContext):
+             description="The day after an SKP deadline (rules.rule_skp_gate in the home's warehouse, the rows in "
+                         "effect that day), build that SKP year's IPASN report.")
+def ipasn_yearly_schedule(context: dg.ScheduleEvaluationContext, paths: KinerjaPaths):
     today = context.scheduled_execution_time.date()
-    year = skp_deadlines().get(today - dt.timedelta(days=1))
+    try:
+        deadlines = skp_deadlines(paths.home_dir, today)
+    except RulesUnavailable as why:   # said in the tick's history; the year can be launched from the UI
+        return dg.SkipReason(f"{why}; an IPASN year due today is not requested")
+    year = deadlines.get(today - dt.timedelta(days=1))
     if year is None:
-        return dg.SkipReason(f"no SKP deadline ended on {today - dt.timedelta(days=1)}")
+        return dg.SkipReason(f"no SKP deadline in effect ended on {today - dt.timedelta(days=1)}")
     return dg.RunRequest(run_key=f"ipasn-{year}", partition_key=str(year))
 
 

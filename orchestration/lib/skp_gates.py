@@ -1,16 +1,32 @@
-"""The SKP gate rule rows, read from the values seed file: the yearly schedule and `kinerja run` decide which IPASN
-years are due before dbt has built the rules schema (a fresh home) or while a run holds the warehouse. Each row
-names its own deadline, so no in-effect date applies."""
+"""The SKP deadlines as the home's warehouse holds them (rules.rule_skp_gate, built by dbt from its seed): the rows
+in effect on the day asked about, so a deadline moved by a later rule row replaces the old one from its
+effective_from. The yearly schedule and `kinerja run` decide from these which IPASN years are due."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
-SKP_GATE_SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "values" / "rule_skp_gate_values.csv"
+
+class RulesUnavailable(RuntimeError):
+    """The warehouse cannot be read for its rules: not built yet, or held by a run that is writing it."""
 
 
-def skp_deadlines() -> dict[dt.date, int]:
-    """Deadline day -> SKP year."""
-    with open(SKP_GATE_SEED, newline="") as f:
-        return {dt.date.fromisoformat(r["deadline_date"]): int(r["skp_year"]) for r in csv.DictReader(f)}
+def skp_deadlines(home: Path, on: dt.date) -> dict[dt.date, int]:
+    """Deadline day -> SKP year, of the rule rows in effect on `on`."""
+    import duckdb
+    warehouse = Path(home) / "warehouse.duckdb"
+    if not warehouse.exists():
+        raise RulesUnavailable(f"home {home} has no warehouse yet: run a month (monthly_tpp) first")
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.IOException as held:
+        raise RulesUnavailable(f"the warehouse of home {home} is held by another process: {held}") from held
+    try:
+        rows = con.execute("select deadline_date, skp_year from rules.rule_skp_gate "
+                           "where effective_from <= ? and ? < effective_to", [on, on]).fetchall()
+    except duckdb.CatalogException as missing:
+        raise RulesUnavailable(f"home {home} has no rules.rule_skp_gate yet: run a month (monthly_tpp) first") \
+            from missing
+    finally:
+        con.close()
+    return {deadline: int(year) for deadline, year in rows}
