@@ -39,8 +39,10 @@ demo: install manifest
 	$(BIN)/kinerja run --landing $(DEMO_LANDING) --home $(DEMO_HOME) --from $(CORRECT_IN) --to $(TO)
 	$(BIN)/kinerja diff --home $(DEMO_HOME) --month $(ISSUE)
 
+# Two workers, one test file each at a time (a file's module fixtures stay in one worker); TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= 2
 test: install manifest
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 # The UI (and the daemon: schedule, sensors, backfills) on the demo home's own Dagster instance, <home>/dagster.
 ui: install manifest

@@ -108,11 +108,13 @@ def test_failed_rows_quoted_by_the_gate_are_the_first_in_a_fixed_order(small_hom
                         f"e.g. {', '.join(b for (b,) in breaches[:3])}"]
 
 
-def test_a_validation_gives_the_gate_s_verdict_and_the_pool_s_teardown_ends_the_workers(small_home):
-    """Validating April again gives the verdict its gate step recorded; the worker pool resource (the payout
-    renderer's) leaves no worker process behind when it is torn down."""
+def test_a_validation_gives_the_gate_s_verdict_and_the_pool_s_teardown_ends_the_workers(small_home, tmp_path):
+    """Validating April again (on a copy of the home: a validation writes its results and Data Docs there) gives
+    the verdict its gate step recorded; the worker pool resource (the payout renderer's) leaves no worker process
+    behind when it is torn down."""
     import json
     import os
+    import shutil
     import dagster as dg
     from orchestration.defs.quality.gate_validation import month_validation
     from orchestration.defs.resources import WorkerPool
@@ -121,7 +123,9 @@ def test_a_validation_gives_the_gate_s_verdict_and_the_pool_s_teardown_ends_the_
     pool = WorkerPool()
     executor = pool.executor()
     assert executor is None or executor.submit(os.getpid).result() != os.getpid()
-    again = month_validation(small_home, april)
+    home = tmp_path / "home"
+    shutil.copytree(small_home, home, ignore=shutil.ignore_patterns("reports", "dagster"))
+    again = month_validation(home, april)
     workers = list(executor._processes) if executor else []
     assert bool(workers) == bool(executor)
     pool.teardown_after_execution(dg.build_init_resource_context())

@@ -1,6 +1,6 @@
 """One hand-written DuckDB statement that computes a deferral month's entitlement totals (April 2025 in the
-demo) straight from the raw Parquet and the rule values' CSVs
-(each rule's latest value from on or before the month): the yardstick `make bench` times the pipeline against,
+demo) straight from the raw Parquet and the warehouse's rule tables (rules.*, the rows in effect in the month: what
+dbt built from the seeds): the yardstick `make bench` times the pipeline against,
 and a cross-check that both give the same rupiah. It ignores releases, so it is only exact for a month in
 which nothing is released (a deferred month is such a month). It is DOMAIN.md section 3 only: the acting allowance
 and the cuts of sections 9 and 10 (a few people of the demo city, none of the bulk generator's) are taken out of the
@@ -10,33 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "values"
-
 SQL = """
 with
-basis as (select * from read_csv('{seeds}/rule_basic_tpp_values.csv')
-          where effective_from <= $m
-          qualify row_number() over (partition by kelas_jabatan order by effective_from desc) = 1),
-status as (select * from read_csv('{seeds}/rule_status_factor_values.csv')
-           where effective_from <= $m
-          qualify row_number() over (partition by jenis_pegawai, kedudukan order by effective_from desc) = 1),
-shares as (select aspect, cast(share_pct * 100 as hugeint) as bp from read_csv('{seeds}/rule_aspect_share_values.csv')
-           where effective_from <= $m
-          qualify row_number() over (partition by aspect order by effective_from desc) = 1),
-pct as (select predikat_code, cast(cast(pct as decimal(9,4)) * 100 as hugeint) as bp
-        from read_csv('{seeds}/rule_productivity_pct_values.csv') where effective_from <= $m
-          qualify row_number() over (partition by predikat_code order by effective_from desc) = 1),
-missing as (select condition, cast(cast(pct as decimal(9,4)) * 100 as hugeint) as bp
-            from read_csv('{seeds}/rule_missing_input_values.csv') where effective_from <= $m
-          qualify row_number() over (partition by condition order by effective_from desc) = 1),
-rates as (select attendance_code, cast(cast(rate_pct as decimal(9,4)) * 100 as hugeint) as bp
-          from read_csv('{seeds}/rule_discipline_rate_values.csv') where effective_from <= $m
-          qualify row_number() over (partition by attendance_code order by effective_from desc) = 1),
-cutoff as (select cast(cutoff_at as timestamptz) as cutoff_at from read_csv('{seeds}/rule_payroll_cutoff_values.csv',
-           types={{'cutoff_at': 'varchar'}}) where period = $m),
-gate as (select skp_year, required_tmt_on_or_before, cast(deadline_end_exclusive as timestamptz) as deadline_end
-         from read_csv('{seeds}/rule_skp_gate_values.csv', types={{'deadline_end_exclusive': 'varchar'}})
-         where deferred_period = $m),
+basis as (select * from rules.rule_basic_tpp where effective_from <= $m and $m < effective_to),
+status as (select * from rules.rule_status_factor where effective_from <= $m and $m < effective_to),
+shares as (select aspect, cast(share_pct * 100 as hugeint) as bp from rules.rule_aspect_share
+           where effective_from <= $m and $m < effective_to),
+pct as (select predikat_code, cast(pct * 100 as hugeint) as bp from rules.rule_productivity_pct
+        where effective_from <= $m and $m < effective_to),
+missing as (select condition, cast(pct * 100 as hugeint) as bp from rules.rule_missing_input
+            where effective_from <= $m and $m < effective_to),
+rates as (select attendance_code, cast(rate_pct * 100 as hugeint) as bp from rules.rule_discipline_rate
+          where effective_from <= $m and $m < effective_to),
+cutoff as (select cutoff_at from rules.rule_payroll_cutoff
+           where period = $m and effective_from <= $m and $m < effective_to),
+gate as (select skp_year, required_tmt_on_or_before, deadline_end_exclusive as deadline_end from rules.rule_skp_gate
+         where deferred_period = $m and effective_from <= $m and $m < effective_to),
 cur as (select * from read_parquet('{raw}/payroll_current/*.parquet')),
 roster as (select r.* from read_parquet('{raw}/roster/*.parquet') r
            join cur on cur.source = 'roster' and cur.period = r.period and cur.file_sha256 = r._file_sha256
@@ -78,7 +67,7 @@ from amounts
 
 
 def reference_sql(raw_dir: Path) -> str:
-    return SQL.format(seeds=SEEDS.as_posix(), raw=Path(raw_dir).as_posix())
+    return SQL.format(raw=Path(raw_dir).as_posix())
 
 
 def reference_totals(con, raw_dir: Path, month: dt.date) -> dict:
