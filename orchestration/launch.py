@@ -2,11 +2,12 @@
 
 There is no list of steps here: the runs come from the job's asset graph, as an asset backfill of it would make them.
 The job's partitioned assets upstream of the month facts (fetch, payroll ingest) run month by month; one run over
-the range holds its unpartitioned assets (the SIASN ingest, dbt's inputs) and the month facts, whose backfill policy
-is a single run (one dbt build from the first month; then the job `dbt_docs`); its partitioned assets downstream
-(quality gate, payout) run month by month in order, stopping at the first month whose gate fails (a later month's
-releases depend on it). Then `ipasn_yearly` for each SKP year whose deadline has passed, read from the rules the
-months' run built (rules.rule_skp_gate in effect on the day after the last month).
+the range holds its unpartitioned assets (the SIASN ingest, dbt's inputs) and the partitioned ones whose backfill
+policy is a single run: the month facts (one dbt build from the first month), the quality gate and the payout (each
+one step for the range's months); then the job `dbt_docs`. When a month's gate blocks, Dagster skips the payout of
+the range: a run of the payout alone then writes the months before the first blocked one (a later month's releases
+depend on it). Then `ipasn_yearly` for each SKP year whose deadline has passed, read from the rules the months' run
+built (rules.rule_skp_gate in effect on the day after the last month).
 Each is an ordinary run of the job in the home's Dagster instance, recorded in audit.pipeline_runs.
 """
 from __future__ import annotations
@@ -32,7 +33,8 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}   # the 
 EXECUTORS = ("in_process", "multiprocess")
 DBT_STEPS = {"dbt_models": "dbt build (rules, staging, dimensions, tests)",
              "dbt_month_facts": "dbt build (month facts, reports, tests)"}
-STEP_KIND = {"siasn": "ingest", "ingest": "ingest", "quality": "quality gate", "reports": "report"}
+STEP_KIND = {"siasn": "ingest", "ingest": "ingest", "quality": "quality gate", "reports": "report",
+             "payout_report": "report"}
 
 
 RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
@@ -55,7 +57,7 @@ class PlannedRun:
 def plan_runs(months: list, docs: bool, full_refresh: bool, issued: list | None = None) -> list[PlannedRun]:
     """The runs of an asset backfill of monthly_tpp over the months: the partitioned assets upstream of dbt (fetch,
     payroll ingest) month by month; the unpartitioned ones (SIASN ingest, dbt's inputs) and the single-run
-    partitioned ones (the month facts) in one run over the range; the partitioned ones downstream (gate, payout)
+    partitioned ones (the month facts, gate, payout) in one run over the range; any other partitioned one downstream
     month by month. issued: the home's issued months before the range; their payroll files are ingested again (a
     re-delivery after the issue becomes a correction; an unchanged file is skipped by its hash)."""
     import dagster as dg
@@ -76,7 +78,7 @@ def plan_runs(months: list, docs: bool, full_refresh: bool, issued: list | None 
     runs.append(PlannedRun("monthly_tpp", sorted(once | ranged), None, dbt_config,
                            (month_key(months[0]), month_key(months[-1]))))
     runs += [PlannedRun("dbt_docs_job", [])] if docs else []
-    runs += [PlannedRun("monthly_tpp", sorted(after), month_key(m)) for m in months]
+    runs += [PlannedRun("monthly_tpp", sorted(after), month_key(m)) for m in months] if after else []
     return runs
 
 
@@ -178,11 +180,13 @@ def issue(home: Path, month: str, echo: Callable[[str], None] = print) -> bool:
 def _launch_all(instance, home, months, docs, full_refresh, executor, launch, echo, log_path) -> bool:
     import dagster as dg
     from orchestration import definitions
+    from orchestration.defs.reports.assets import PAYOUT_KEY
     from orchestration.lib.audit import record_run
     from orchestration.lib.issued import issued_months
     runs = plan_runs(months, docs, full_refresh, [parse_month(m) for m in issued_months(home)])
     progress = _Progress(instance, sum(_step_count(r) for r in runs))
     execution = {"execution": {"config": {executor: {}}}}
+    gate_blocked = []   # months a run's gate blocked: the facts were built, only their payout is held
 
     def launched(planned: PlannedRun) -> bool:
         job = dg.reconstructable(getattr(definitions, planned.job))
@@ -195,25 +199,45 @@ def _launch_all(instance, home, months, docs, full_refresh, executor, launch, ec
         failures, warnings = _check_outcomes(result)
         for w in warnings:
             echo(f"    {w}")
-        if not result.success or failures:
-            for f in failures or ["run failed (see the run in the Dagster UI or its event log)"]:
-                echo(f"    {f}")
-            if planned.partition and any("evidence_complete" in f for f in failures):
-                for line in _evidence_fixes(home, planned.partition):
-                    echo(f"    {line}")
-            if planned.partition and planned.job == "monthly_tpp" and any(k.path[0] == "reports" for k in planned.keys):
-                echo(f"    no payout file written for {planned.partition}; later months are not run "
-                     f"(releases depend on it)")
-            echo(f"    run {result.run_id} failed; dbt and step logs: {log_path}")
-            return False
-        return True
-
-    if not all(launched(planned) for planned in runs):   # all() stops at the first failed run
+        if result.success and not failures:
+            return True
+        for f in failures or ["run failed (see the run in the Dagster UI or its event log)"]:
+            echo(f"    {f}")
+        blocked = blocked_months(result)
+        gate_blocked.extend(blocked)
+        for month in blocked if any("evidence_complete" in f for f in failures) else []:
+            for line in _evidence_fixes(home, month):
+                echo(f"    {month}: {line}")
+        if blocked and PAYOUT_KEY in planned.keys:
+            echo(f"    no payout file written for {blocked[0]} or the months after it (their releases depend on it)")
+        echo(f"    run {result.run_id} failed; dbt and step logs: {log_path}")
+        earlier = [m for m in months if month_key(m) < blocked[0]] if blocked and PAYOUT_KEY in planned.keys else []
+        if earlier:   # what the blocked gate's step kept from being written: the months that passed before it
+            before = PlannedRun("monthly_tpp", [PAYOUT_KEY], partition_range=(month_key(earlier[0]),
+                                                                              month_key(earlier[-1])))
+            progress.total += _step_count(before)
+            echo(f"    the payout of {before.partition_range[0]}..{before.partition_range[1]}, whose gates passed:")
+            launched(before)
         return False
+
+    for i, planned in enumerate(runs):
+        if not launched(planned):
+            if gate_blocked:   # the dbt docs still describe the facts the gate read
+                for later in runs[i + 1:]:
+                    if later.job == "dbt_docs_job":
+                        launched(later)
+            return False
     yearly, said = ipasn_runs(home, months[-1])
     echo(f"    {said}")
     progress.total += sum(_step_count(r) for r in yearly)
     return all(launched(planned) for planned in yearly)
+
+
+def blocked_months(result) -> list[str]:
+    """The months whose critical (blocking) gate checks failed in the run, in order."""
+    import dagster as dg
+    return sorted({ev.partition for ev in result.get_asset_check_evaluations()
+                   if not ev.passed and ev.blocking and ev.severity == dg.AssetCheckSeverity.ERROR and ev.partition})
 
 
 def _evidence_fixes(home: Path, partition: str) -> list[str]:
@@ -239,6 +263,15 @@ def _step_count(planned: PlannedRun) -> int:
     return len(job.nodes)
 
 
+def _partitioned_steps() -> set[str]:
+    """The steps of partitioned assets: in a run over a range, the ones that work on its months."""
+    from orchestration.definitions import defs
+    graph = defs.resolve_asset_graph()
+    nodes = [graph.get(k) for k in graph.get_all_asset_keys()]
+    return {n.assets_def.node_def.name for n in nodes
+            if n.is_executable and n.partitions_def is not None and n.assets_def.node_def is not None}
+
+
 def _check_lines(evaluation) -> list[str]:
     detail = evaluation.metadata.get("failed_expectations")
     text = detail.value if detail is not None else ""
@@ -252,8 +285,9 @@ def _check_outcomes(result) -> tuple[list[str], list[str]]:
         if ev.passed:
             continue
         key = "/".join(ev.asset_key.path)
-        line = (f"check {key}:{ev.check_name} failed" if ev.severity == dg.AssetCheckSeverity.ERROR
-                else f"warning {ev.check_name}") + (f" ({ev.description})" if ev.description else "")
+        month = f" {ev.partition}" if ev.partition else ""
+        line = (f"check {key}:{ev.check_name} failed{month}" if ev.severity == dg.AssetCheckSeverity.ERROR
+                else f"warning {ev.check_name}{month}") + (f" ({ev.description})" if ev.description else "")
         (failures if ev.severity == dg.AssetCheckSeverity.ERROR else warnings).extend([line, *_check_lines(ev)])
     for ev in result.get_step_failure_events():
         message = user_error_line(ev.event_specific_data.error if ev.event_specific_data else None)
@@ -268,6 +302,7 @@ class _Progress:
     def __init__(self, instance, total: int):
         self.instance, self.total, self.done, self.runs = instance, total, 0, set()
         self.out = sys.stdout   # the terminal, before the run's own output is redirected to the log
+        self.partitioned = _partitioned_steps()
 
     @contextlib.contextmanager
     def watching(self, launch: str):
@@ -287,7 +322,7 @@ class _Progress:
 
     def _follow(self, launch: str, stop: threading.Event) -> None:
         import dagster as dg
-        run_id, partition, ranged, cursor, started, models = None, "", False, None, {}, {}
+        run_id, partition, ranged, cursor, started, models, checks = None, "", False, None, {}, {}, {}
         while True:
             stopping = stop.is_set()   # read before the last poll, so the run's final events are printed
             if run_id is None:
@@ -304,30 +339,39 @@ class _Progress:
                 conn = self.instance.get_records_for_run(run_id, cursor=cursor)
                 cursor = conn.cursor
                 for record in conn.records:
-                    self._event(record.event_log_entry, partition, ranged, started, models)
+                    self._event(record.event_log_entry, partition, ranged, started, models, checks)
             if stopping:
                 return
             time.sleep(0.1)
 
-    def _event(self, entry, partition: str, ranged: bool, started: dict, models: dict) -> None:
+    def _event(self, entry, partition: str, ranged: bool, started: dict, models: dict, checks: dict) -> None:
         from dagster import DagsterEventType
         event = entry.dagster_event
         if event is None or event.step_key is None:
             return
         step = event.step_key
-        # a run over a range of months: only the month facts are built for the range; the rest is unpartitioned
-        label = self._label(step, partition if not ranged or step == "dbt_month_facts" else "")
+        # a run over a range of months: its unpartitioned steps (SIASN ingest, dbt's inputs) are not the range's
+        label = self._label(step, partition if not ranged or step in self.partitioned else "")
         if event.event_type == DagsterEventType.STEP_START:
             started[step], models[step] = entry.timestamp, set()
             self.done += 1
             self._print(f"[{self.done}/{self.total}] {label} ...")
         elif event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
             models.setdefault(step, set()).add(event.asset_key)   # once per model, not per month
+        elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION and ranged and step in self.partitioned \
+                and event.event_specific_data.partition:   # a month's check (dbt's tests have none)
+            evaluation = event.event_specific_data
+            blocked = checks.setdefault(step, {}).setdefault(evaluation.partition, [])
+            if not evaluation.passed and evaluation.blocking:
+                blocked.append(evaluation.check_name)
         elif event.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
             seconds = entry.timestamp - started.get(step, entry.timestamp)
             state = "ok in" if event.event_type == DagsterEventType.STEP_SUCCESS else "FAILED after"
             built = f" ({len(models.get(step, ()))} dbt models and seeds built)" if step in DBT_STEPS else ""
             self._print(f"[{self.done}/{self.total}] {label}: {state} {seconds:.1f}s{built}")
+            for month, blocked in sorted(checks.pop(step, {}).items()):   # a gate over a range: each month's verdict
+                verdict = f"FAILED ({', '.join(blocked)})" if blocked else "ok"
+                self._print(f"    {self._label(step, month)}: {verdict}")
         elif event.event_type == DagsterEventType.STEP_SKIPPED:
             self._print(f"[{self.done}/{self.total}] {label}: skipped (an upstream check or step failed)")
 
