@@ -13,6 +13,7 @@ month's earlier payout files aside.
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -185,6 +186,10 @@ def test_harmless_input_changes_nothing(clean, baseline, tmp_path):
     again = run(landing, home)
     assert again.returncode == 1, again.stdout
     assert "quality gate 2025-03: ok" in again.stdout and "quality gate 2025-04: FAILED" in again.stdout
+    # the range's payout step is skipped for April's block; a run of the payout alone then pays March, which passed
+    assert "no payout file written for 2025-04 or the months after it" in again.stdout
+    assert "the payout of 2025-03..2025-03, whose gates passed:" in again.stdout
+    assert re.search(r"^\[\d+/\d+\] report payout_report 2025-03: ok in", again.stdout, re.M), again.stdout
     assert sorted(p.name for p in april.iterdir()) == ["withdrawn"]
     (withdrawn,) = list((april / "withdrawn").iterdir())
     assert (withdrawn / "payout_2025-04_bank.csv").exists()
