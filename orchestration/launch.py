@@ -1,13 +1,13 @@
 """`kinerja run`: launches the Dagster job `monthly_tpp` over a range of months, the way a backfill of it runs.
 
 There is no list of steps here: the runs come from the job's asset graph, as an asset backfill of it would make them.
-The job's partitioned assets upstream of the month facts (fetch, payroll ingest) run month by month; one run over
-the range holds its unpartitioned assets (the SIASN ingest, dbt's inputs) and the partitioned ones whose backfill
-policy is a single run: the month facts (one dbt build from the first month), the quality gate and the payout (each
-one step for the range's months); then the job `dbt_docs`. When a month's gate blocks, Dagster skips the payout of
-the range: a run of the payout alone then writes the months before the first blocked one (a later month's releases
-depend on it). Then `ipasn_yearly` for each SKP year whose deadline has passed, read from the rules the months' run
-built (rules.rule_skp_gate in effect on the day after the last month).
+One run over the range holds the job's unpartitioned assets (the SIASN ingest, dbt's inputs) and its partitioned
+ones, whose backfill policy is a single run: the fetch and payroll ingest, the month facts (one dbt build from the
+first month), the quality gate and the payout (each one step for the range's months); then the job `dbt_docs`. The
+issued months before the range get their ingest again first, a run each. When a month's gate blocks, Dagster skips
+the range's payout step: a run of the payout alone then writes the months before the first blocked one (a later
+month's releases depend on it). Then `ipasn_yearly` for each SKP year whose deadline has passed, read from the rules
+the months' run built (rules.rule_skp_gate in effect on the day after the last month).
 Each is an ordinary run of the job in the home's Dagster instance, recorded in audit.pipeline_runs.
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ EXECUTORS = ("in_process", "multiprocess")
 DBT_STEPS = {"dbt_models": "dbt build (rules, staging, dimensions, tests)",
              "dbt_month_facts": "dbt build (month facts, reports, tests)"}
 STEP_KIND = {"siasn": "ingest", "ingest": "ingest", "quality": "quality gate", "reports": "report",
-             "payout_report": "report"}
+             "payout_report": "report", "fetch_siasn": "ingest"}
 
 
 RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
@@ -55,10 +55,10 @@ class PlannedRun:
 
 
 def plan_runs(months: list, docs: bool, full_refresh: bool, issued: list | None = None) -> list[PlannedRun]:
-    """The runs of an asset backfill of monthly_tpp over the months: the partitioned assets upstream of dbt (fetch,
-    payroll ingest) month by month; the unpartitioned ones (SIASN ingest, dbt's inputs) and the single-run
-    partitioned ones (the month facts, gate, payout) in one run over the range; any other partitioned one downstream
-    month by month. issued: the home's issued months before the range; their payroll files are ingested again (a
+    """The runs of an asset backfill of monthly_tpp over the months: one run over the range for the unpartitioned
+    assets (SIASN ingest, dbt's inputs) and the single-run partitioned ones (fetch, payroll ingest, the month facts,
+    gate, payout: each one step for the range); a partitioned asset without that policy would run month by month,
+    before or after it. issued: the home's issued months before the range; their payroll files are ingested again (a
     re-delivery after the issue becomes a correction; an unchanged file is skipped by its hash)."""
     import dagster as dg
     from orchestration.definitions import defs
@@ -73,8 +73,10 @@ def plan_runs(months: list, docs: bool, full_refresh: bool, issued: list | None 
     build = {"full_refresh": full_refresh}
     dbt_config = {"ops": {"dbt_models": {"config": build},
                           "dbt_month_facts": {"config": {**build, "period_from": month_key(months[0])}}}}
-    ingest_months = sorted({*[m for m in issued or [] if m < months[0]], *months})
-    runs = [PlannedRun("monthly_tpp", sorted(before), month_key(m)) for m in ingest_months]
+    # the ingest (the partitioned assets dbt's inputs read) of the issued months before the range, a run each
+    ingest = partitioned & dg.AssetSelection.assets(*once).upstream().resolve(graph)
+    runs = [PlannedRun("monthly_tpp", sorted(ingest), month_key(m)) for m in sorted(issued or []) if m < months[0]]
+    runs += [PlannedRun("monthly_tpp", sorted(before), month_key(m)) for m in months] if before else []
     runs.append(PlannedRun("monthly_tpp", sorted(once | ranged), None, dbt_config,
                            (month_key(months[0]), month_key(months[-1]))))
     runs += [PlannedRun("dbt_docs_job", [])] if docs else []

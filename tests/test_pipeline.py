@@ -75,22 +75,23 @@ def test_the_home_keeps_dbt_partial_parse_state(small_home):
 def test_run_lands_every_person_and_month(small_home):
     out = (small_home / "run_stdout.txt").read_text()
     import re
-    # every run of the launch: 6 months x (fetch, roster, attendance, salary, BKPSDM's three files in one), one run
-    # over the six months (SIASN ingest, dbt's inputs, the month facts in one build, the gate and the payout of the six
-    # months in one step each), the dbt docs, then, by the rules that build made, the IPASN report of 2024; each step
-    # has a start line and an end line
-    assert re.search(r"^\[32/36\] dbt build \(rules, staging, dimensions, tests\): ok in [\d.]+s \(\d+ dbt models", out, re.M)
+    # every run of the launch: one over the six months (fetch, roster, attendance, salary, BKPSDM's three files in one,
+    # SIASN ingest, dbt's inputs, the month facts in one build, the gate and the payout: each one step for the six
+    # months), the dbt docs, then, by the rules that build made, the IPASN report of 2024; each step has a start line
+    # and an end line
+    assert re.search(r"^\[4/11\] ingest roster 2025-01..2025-06: ok in", out, re.M)
+    assert re.search(r"^\[7/11\] dbt build \(rules, staging, dimensions, tests\): ok in [\d.]+s \(\d+ dbt models", out, re.M)
     # the 7 per-month facts and the 15 models built on them, once for the range (not once per month)
-    assert re.search(r"^\[33/36\] dbt build \(month facts, reports, tests\) 2025-01..2025-06: ok in [\d.]+s "
+    assert re.search(r"^\[8/11\] dbt build \(month facts, reports, tests\) 2025-01..2025-06: ok in [\d.]+s "
                      r"\(22 dbt models and seeds built\)", out, re.M)
     assert re.search(r"^    SKP years due by 2025-07-01 \(rules.rule_skp_gate in effect that day\): 2024 "
-                     r"\(deadline 2025-03-31\)\n\[37/37\] report ipasn_report 2024 \.\.\.$", out, re.M)
-    assert re.search(r"^\[37/37\] report ipasn_report 2024: ok in", out, re.M)
-    assert len(re.findall(r"^\[\d+/36\] .*: ok in", out, re.M)) == 36
+                     r"\(deadline 2025-03-31\)\n\[12/12\] report ipasn_report 2024 \.\.\.$", out, re.M)
+    assert re.search(r"^\[12/12\] report ipasn_report 2024: ok in", out, re.M)
+    assert len(re.findall(r"^\[\d+/11\] .*: ok in", out, re.M)) == 11
     # the gate's step says each month's verdict
-    assert re.search(r"^\[34/36\] quality gate 2025-01..2025-06: ok in [\d.]+s\n" +
+    assert re.search(r"^\[9/11\] quality gate 2025-01..2025-06: ok in [\d.]+s\n" +
                      "".join(f"    quality gate 2025-0{m}: ok\n" for m in range(1, 7)), out, re.M)
-    assert re.search(r"^\[35/36\] report payout_report 2025-01..2025-06: ok in", out, re.M)
+    assert re.search(r"^\[10/11\] report payout_report 2025-01..2025-06: ok in", out, re.M)
     months = query(small_home, "select count(distinct period), count(*) from staging.stg_payroll__roster")[0]
     assert months[0] == 6
     jan = query(small_home, "select count(*) from staging.stg_payroll__roster where period = '2025-01-01'")[0][0]
@@ -98,8 +99,8 @@ def test_run_lands_every_person_and_month(small_home):
     assert query(small_home, "select count(*) from staging.stg_ingest__quarantine")[0][0] == 0
 
 
-def test_the_range_run_holds_the_gate_and_payout_of_every_month_and_plans_each_unpartitioned_asset_once(small_home):
-    """kinerja run's run over the range: one gate and one payout step for the six months, each month's check results
+def test_the_range_run_holds_every_step_of_the_months_and_plans_each_unpartitioned_asset_once(small_home):
+    """kinerja run's run over the range: one step per asset for the six months (ingest, gate, payout), each month's check results
     on its own partition, and one planned materialization per unpartitioned asset (not one per month: Dagster gives
     the run the partitions of its plan's last step, so that step must be an unpartitioned one)."""
     import collections
@@ -113,7 +114,8 @@ def test_the_range_run_holds_the_gate_and_payout_of_every_month_and_plans_each_u
     finally:
         instance.dispose()
     started = [e.step_key for e in events if e.event_type == dg.DagsterEventType.STEP_START]
-    assert started == ["raw_siasn", "dbt_models", "dbt_month_facts", "quality__quality_gate", "payout_report"]
+    assert started == ["fetch_siasn", "raw__attendance", "raw__bkpsdm", "raw__roster", "raw__salary", "raw_siasn",
+                       "dbt_models", "dbt_month_facts", "quality__quality_gate", "payout_report"]
     planned = collections.Counter(e.step_key for e in events
                                   if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED)
     built = collections.Counter(e.step_key for e in events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION)
@@ -124,6 +126,9 @@ def test_the_range_run_holds_the_gate_and_payout_of_every_month_and_plans_each_u
                    and e.step_key == "quality__quality_gate"]
     months = [f"2025-0{m}" for m in range(1, 7)]
     assert sorted({c.partition for c in gate_checks}) == months
+    conserved = [e.event_specific_data for e in events if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+                 and e.step_key == "raw__roster"]
+    assert [(c.partition, c.passed) for c in conserved] == [(m, True) for m in months]   # each month's file
     assert collections.Counter(c.check_name for c in gate_checks) == {n: 6 for n in {c.check_name for c in gate_checks}}
 
 
@@ -135,7 +140,7 @@ def test_run_fails_with_a_message_naming_what_failed(tmp_path, small_landing):
                         "--from", "2025-06", "--to", "2025-07", "--no-docs"], capture_output=True, text=True,
                        env={**os.environ, "DAGSTER_HOME": ""})
     assert r.returncode == 1
-    assert "ingest roster 2025-07: FAILED" in r.stdout
+    assert "ingest roster 2025-06..2025-07: FAILED" in r.stdout
     assert "step raw__roster failed: payroll/roster/2025-07.csv has not been delivered" in r.stdout
     assert "dbt build" not in r.stdout          # nothing after the month that could not be ingested
 

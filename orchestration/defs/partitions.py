@@ -4,11 +4,10 @@ import dagster as dg
 
 # Check results carry their month (AssetCheckSpec partitions_def): a Dagster feature still marked preview.
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)
-# The gate and the payout take a range of months in one step (a single-run backfill policy): a Dagster beta parameter.
+# Every monthly asset takes a range of months in one step (a single-run backfill policy): a Dagster beta parameter.
 warnings.filterwarnings("ignore", category=dg.BetaWarning, message="Parameter `backfill_policy`")
-# monthly_tpp holds the ingest (one run per month) and the month facts, gate and payout (one run for a range): a
-# backfill of the job runs month by month, as Dagster warns it will; an asset backfill (kinerja run, the UI's
-# Materialize over a range) builds, gates and pays the whole range in one run.
+# A backfill of the job monthly_tpp runs month by month; an asset backfill (kinerja run, the UI's Materialize over a
+# range) ingests, builds, gates and pays the whole range in one run (every partitioned asset's policy is a single run).
 warnings.filterwarnings("ignore", message="Asset job .* materializes assets with varying BackfillPolicies")
 
 # e-Kinerja became the TPP productivity basis in Bontang from January 2025.

@@ -8,6 +8,7 @@ from orchestration.lib.landing_files import ignored_files, record_ignored
 from orchestration.lib.months import parse_month
 from orchestration.lib.raw_store import RawStore
 
+from ..month_checks import check_outputs, month_evaluation
 from ..partitions import monthly
 from ..resources import KinerjaPaths
 
@@ -22,6 +23,12 @@ def _check(asset_key: dg.AssetKey, results: list[FileResult]) -> dg.AssetCheckRe
         asset_key=asset_key, check_name=CONSERVATION, passed=not bad,
         description=CONSERVATION_TEXT,
         metadata={"files": len(results), "files_not_conserved": ", ".join(bad) or "none"})
+
+
+def _month_check(asset_key: dg.AssetKey, month: str, results: list[FileResult]) -> dg.AssetCheckEvaluation:
+    bad = [r.source_file for r in results if not r.conserved]
+    return month_evaluation(asset_key, CONSERVATION, month, not bad, True, CONSERVATION_TEXT,
+                            {"files": len(results), "files_not_conserved": ", ".join(bad) or "none"})
 
 
 def _file_metadata(results: list[FileResult]) -> dict:
@@ -43,19 +50,24 @@ def _payroll_asset(source: str):
     key = dg.AssetKey(["raw", source])
 
     @dg.asset(key=key, partitions_def=monthly, group_name="ingest", kinds={"parquet"},
+              backfill_policy=dg.BackfillPolicy.single_run(),   # a range of months: one step
               description=f"Payroll {source} for the month: landing payroll/{source}/YYYY-MM.csv -> raw/{source}/",
               check_specs=[dg.AssetCheckSpec(CONSERVATION, asset=key, blocking=True, partitions_def=monthly,
                                          description=CONSERVATION_TEXT)])
     def _asset(context: dg.AssetExecutionContext, paths: KinerjaPaths):
-        period = parse_month(context.partition_key)
-        result = ingest_payroll(paths.landing_dir, paths.home_dir, source, period)
-        if result is None:
-            raise dg.Failure(f"payroll/{source}/{context.partition_key}.csv has not been delivered to "
-                             f"{paths.landing_dir}; payroll must deliver it before this month can run")
-        for rejection in result.rejections:
-            context.log.warning(str(rejection))
-        yield dg.MaterializeResult(asset_key=key, metadata=_file_metadata([result]))
-        yield _check(key, [result])
+        results = {}
+        for month in sorted(context.partition_keys):
+            result = ingest_payroll(paths.landing_dir, paths.home_dir, source, parse_month(month))
+            if result is None:   # the months before it are ingested; this one cannot run
+                raise dg.Failure(f"payroll/{source}/{month}.csv has not been delivered to {paths.landing_dir}; "
+                                 f"payroll must deliver it before this month can run")
+            for rejection in result.rejections:
+                context.log.warning(str(rejection))
+            results[month] = result
+        yield dg.MaterializeResult(asset_key=key, metadata=_file_metadata(list(results.values())))
+        for month, result in results.items():
+            yield _month_check(key, month, [result])
+        yield from check_outputs(context)
 
     _asset.__name__ = f"raw_{source}"
     return _asset
@@ -76,21 +88,26 @@ BKPSDM_KEYS = [dg.AssetKey(["raw", source]) for source in BKPSDM_SOURCES]
            for k in BKPSDM_KEYS],
     check_specs=[dg.AssetCheckSpec(CONSERVATION, asset=k, blocking=True, partitions_def=monthly,
                                    description=CONSERVATION_TEXT) for k in BKPSDM_KEYS],
-    partitions_def=monthly,
+    partitions_def=monthly, backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def raw_bkpsdm(context: dg.AssetExecutionContext, paths: KinerjaPaths):
     """BKPSDM's three monthly files in one step (a few rows each; one step, not three, under the daemon's
     multiprocess executor): sanctions not yet in SIASN, working-hour findings, acting assignments."""
-    period = parse_month(context.partition_key)
     RawStore(paths.home_dir).ensure_layout()
+    evaluations = []
     for key in BKPSDM_KEYS:
-        result = ingest_payroll(paths.landing_dir, paths.home_dir, key.path[-1], period)
-        results = [] if result is None else [result]
-        for r in results:
-            for rejection in r.rejections:
-                context.log.warning(str(rejection))
-        yield dg.MaterializeResult(asset_key=key, metadata={**_file_metadata(results), "delivered": bool(results)})
-        yield _check(key, results)
+        delivered = []
+        for month in sorted(context.partition_keys):
+            result = ingest_payroll(paths.landing_dir, paths.home_dir, key.path[-1], parse_month(month))
+            results = [] if result is None else [result]
+            for r in results:
+                for rejection in r.rejections:
+                    context.log.warning(str(rejection))
+            delivered += results
+            evaluations.append(_month_check(key, month, results))
+        yield dg.MaterializeResult(asset_key=key, metadata={**_file_metadata(delivered), "delivered": bool(delivered)})
+    yield from evaluations
+    yield from check_outputs(context)
 
 
 PAYROLL_ASSETS = [raw_roster, raw_attendance, raw_salary, raw_bkpsdm]

@@ -7,6 +7,7 @@ from orchestration.lib.issued import is_issued, issued_record
 from orchestration.lib.months import parse_month
 from orchestration.lib.whole_files import write_whole_text
 
+from ..month_checks import check_outputs, month_evaluation
 from ..partitions import monthly
 from ..reports.withdraw import withdraw_payout_files
 from ..resources import KinerjaPaths, WorkerPool
@@ -31,12 +32,9 @@ def gate_file(paths: KinerjaPaths, partition_key: str):
 
 
 def _evaluation(month: str, suite, passed: bool, metadata: dict) -> dg.AssetCheckEvaluation:
-    # an evaluation rather than an AssetCheckResult: a run over a range of months records each month's result on
-    # its own partition (a result is recorded on the run's partition, and a range has none)
-    return dg.AssetCheckEvaluation(
-        asset_key=GATE_KEY, check_name=suite.name, passed=passed, partition=month, blocking=suite.severity == CRITICAL,
-        severity=dg.AssetCheckSeverity.ERROR if suite.severity == CRITICAL else dg.AssetCheckSeverity.WARN,
-        description=check_description(suite), metadata=metadata)
+    return month_evaluation(GATE_KEY, suite.name, month, passed, suite.severity == CRITICAL, check_description(suite),
+                            metadata, dg.AssetCheckSeverity.ERROR if suite.severity == CRITICAL
+                            else dg.AssetCheckSeverity.WARN)
 
 
 @dg.asset(
@@ -70,9 +68,7 @@ def quality_gate(context: dg.AssetExecutionContext, paths: KinerjaPaths, gx_work
         "data_docs": dg.MetadataValue.path(str(data_docs_dir(paths.home_dir) / "index.html"))})
     # Dagster fails the step after these when a blocking one failed, and then skips the payout
     yield from evaluations
-    for suite in SUITES:   # the checks' outputs: their results are the evaluations above
-        yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_check_key(
-            dg.AssetCheckKey(GATE_KEY, suite.name)))
+    yield from check_outputs(context)
 
 
 def _month_verdict(context: dg.AssetExecutionContext, paths: KinerjaPaths, month: str,

@@ -19,20 +19,29 @@ class SiasnSource(dg.ConfigurableResource):
     mode: str = "files"
 
 
-@dg.asset(key=FETCH_KEY, partitions_def=monthly, group_name="siasn", kinds={"api"},
-          description="Fetches rw-kinerjaperiodik, rw-skp22 and rw-hukdis for every NIP on the month's roster (API mode), "
-                      "resumable; in file-drop mode it only reports the fetch files already landed.")
+@dg.multi_asset(
+    # named so that it sorts before raw_siasn: see the payout asset's name (orchestration/defs/reports/assets.py)
+    name="fetch_siasn",
+    specs=[dg.AssetSpec(FETCH_KEY, group_name="siasn", kinds={"api"}, partitions_def=monthly,
+                        description="Fetches rw-kinerjaperiodik, rw-skp22 and rw-hukdis for every NIP on the month's "
+                                    "roster (API mode), resumable; in file-drop mode it only reports the fetch files "
+                                    "already landed.")],
+    partitions_def=monthly,
+    backfill_policy=dg.BackfillPolicy.single_run(),   # a range of months: one step, the months in order
+)
 def siasn_fetch(context: dg.AssetExecutionContext, paths: KinerjaPaths, siasn: SiasnSource):
-    month = parse_month(context.partition_key)
     if siasn.mode != "api":
         landed = sorted(p.name for e in ENDPOINTS for p in (paths.landing_dir / "siasn" / e).glob("*.jsonl"))
         return dg.MaterializeResult(metadata={"mode": "files", "fetch_files_landed": len(landed)})
     client = SiasnClient(SiasnSettings.from_env())
     started = time.monotonic()
+    nips, results = set(), []
     try:
-        nips = roster_nips(paths.landing_dir, month)
-        results = [fetch_endpoint(client, paths.landing_dir, e, run_name(month), nips, show_progress=False)
-                   for e in ENDPOINTS]
+        for month in map(parse_month, sorted(context.partition_keys)):
+            month_nips = roster_nips(paths.landing_dir, month)
+            nips.update(month_nips)
+            results += [fetch_endpoint(client, paths.landing_dir, e, run_name(month), month_nips, show_progress=False)
+                        for e in ENDPOINTS]
     finally:
         client.close()
     seconds = time.monotonic() - started
