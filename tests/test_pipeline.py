@@ -132,6 +132,23 @@ def test_the_range_run_holds_every_step_of_the_months_and_plans_each_unpartition
     assert collections.Counter(c.check_name for c in gate_checks) == {n: 6 for n in {c.check_name for c in gate_checks}}
 
 
+def test_no_step_hook_errors_in_any_run_of_a_fresh_home(small_home):
+    """The audit hook runs after every step; an error there is only an event (the step still succeeds), so look for
+    it: on a fresh home the first step's hook once read the still-empty landed-file folder and failed."""
+    import dagster as dg
+    from orchestration.lib.home_instance import open_instance
+    instance = open_instance(small_home)
+    try:
+        runs = instance.get_runs()
+        errored = [(r.job_name, e.event_log_entry.step_key) for r in runs
+                   for e in instance.get_records_for_run(r.run_id, limit=100000).records
+                   if e.event_log_entry.dagster_event
+                   and e.event_log_entry.dagster_event.event_type == dg.DagsterEventType.HOOK_ERRORED]
+    finally:
+        instance.dispose()
+    assert len(runs) >= 2 and errored == []
+
+
 def test_run_fails_with_a_message_naming_what_failed(tmp_path, small_landing):
     import os, subprocess, sys
     from pathlib import Path

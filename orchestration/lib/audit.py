@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 
 from .issued import ensure_issued_layout, payout_files
 from .landing_files import read_ignored
+from .raw_store import SCHEMAS as RAW_SCHEMAS
 from .whole_files import ensure_schema_marker, write_whole
 
 SCHEMA = pa.schema([("run_id", pa.string()), ("started_at", pa.timestamp("us", tz="UTC")),
@@ -125,8 +126,9 @@ def record_run(instance, run_id: str, home: Path, current_step: str | None = Non
     ensure_audit_layout(home)
     facts = _run_facts(instance, run_id, current_step)
     tags = dict(facts["run"].tags)
-    landed = pq.read_table(home / "raw" / "landed_file").select(["source_file", "file_sha256"]).to_pylist() \
-        if (home / "raw" / "landed_file").exists() else []
+    # With the schema: on a fresh home the folder exists before its first file, and has no columns to select.
+    landed = pq.read_table(home / "raw" / "landed_file", schema=RAW_SCHEMAS["landed_file"]) \
+        .select(["source_file", "file_sha256"]).to_pylist() if (home / "raw" / "landed_file").exists() else []
     months = run_months(tags)
     keys = _month_keys(months) if months else []
     checks = {}
