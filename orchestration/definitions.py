@@ -18,7 +18,9 @@ defs = dg.Definitions(
     assets=[siasn_fetch, *PAYROLL_ASSETS, raw_siasn, *ledger_specs, dbt_models, dbt_month_facts, dbt_docs, quality_gate,
             payout_report, ipasn_report, issued_payout],
     resources={"paths": KinerjaPaths(), "dbt": dbt_resource(), "workers": WorkerPool(),
-               "gx_workers": WorkerPool(preload=["orchestration.defs.quality.gx_runner"]),
+               # started when a run over several months starts: its forkserver then serves the payout's workers too
+               "gx_workers": WorkerPool(preload=["orchestration.defs.quality.gx_runner", *WorkerPool().preload],
+                                        start_early=True),
                "siasn": SiasnSource(mode=dg.EnvVar("KINERJA_SIASN_SOURCE").get_value("files"))},
     jobs=[monthly_tpp_job, payroll_ingest_job, ipasn_job, docs_job, issue_month_job],
     schedules=[monthly_schedule, ipasn_yearly_schedule],

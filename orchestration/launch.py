@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from orchestration.lib.home_instance import open_instance
-from orchestration.lib.audit import LAUNCH_TAG, user_error_line
+from orchestration.lib.audit import LAUNCH_TAG, RANGE_TAGS, user_error_line
 from orchestration.lib.home_lock import HomeBusy, release
 from orchestration.lib.months import month_key, month_range, next_month, parse_month
 from orchestration.lib.skp_gates import RulesUnavailable, skp_deadlines
@@ -35,9 +35,6 @@ DBT_STEPS = {"dbt_models": "dbt build (rules, staging, dimensions, tests)",
              "dbt_month_facts": "dbt build (month facts, reports, tests)"}
 STEP_KIND = {"siasn": "ingest", "ingest": "ingest", "quality": "quality gate", "reports": "report",
              "payout_report": "report", "fetch_siasn": "ingest"}
-
-
-RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
 
 
 @dataclass

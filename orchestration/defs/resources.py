@@ -3,6 +3,7 @@ KINERJA_LANDING / KINERJA_HOME), the home's one-run-at-a-time claim, and the wor
 from __future__ import annotations
 
 import multiprocessing
+from multiprocessing import forkserver
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import PrivateAttr
 
-from orchestration.lib.audit import LAUNCH_TAG, ensure_audit_layout
+from orchestration.lib.audit import LAUNCH_TAG, RANGE_TAGS, ensure_audit_layout
 from orchestration.lib.raw_store import RawStore
 from orchestration.lib.stale_runs import LAUNCH_PREFIX, claim_home
 
@@ -59,7 +60,18 @@ class WorkerPool(dg.ConfigurableResource):
     and shut down, with their workers waited for, when the step (or the in-process run) ends. Forkserver workers
     start from a small clean process (no Dagster threads to inherit) with `preload` imported once."""
     preload: list[str] = ["orchestration.defs.reports.payout_pdf", "orchestration.defs.reports.payout_xlsx"]
+    # In a run over several months, start the forkserver (and its imports) when the run starts, so they load
+    # while the steps before run; a one-month run (the schedule) never starts it. A process has one forkserver:
+    # the first pool to start it decides what it preloads for every pool of that process.
+    start_early: bool = False
     _pool: ProcessPoolExecutor | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        tags = context.dagster_run.tags if context.dagster_run else {}
+        start, end = (tags.get(t, "") for t in RANGE_TAGS)
+        several = start != end
+        if self.start_early and several and self.executor() is not None:
+            forkserver.ensure_running()   # returns at once: the server imports `preload`, then takes the first worker
 
     def executor(self) -> Executor | None:
         """The pool, or None on a one-core machine (the caller then works in-process)."""
@@ -67,7 +79,7 @@ class WorkerPool(dg.ConfigurableResource):
             return None
         if self._pool is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(list(self.preload))
+            context.set_forkserver_preload([*self.preload, "orchestration.lib.forkserver_heap"])
             self._pool = ProcessPoolExecutor(os.cpu_count(), mp_context=context)
         return self._pool
 

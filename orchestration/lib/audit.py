@@ -60,10 +60,14 @@ def launched_by(tags: dict) -> str:
     return "ui or dagster job execute"
 
 
+# The tags Dagster gives a run over a range of partitions (a backfill, `kinerja run --from A --to B`).
+RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
+
+
 def run_months(tags: dict) -> str:
     if "dagster/partition" in tags:
         return tags["dagster/partition"]
-    start, end = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
+    start, end = (tags.get(t) for t in RANGE_TAGS)
     return f"{start}..{end}" if start else ""
 
 

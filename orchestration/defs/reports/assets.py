@@ -12,7 +12,7 @@ from ..partitions import monthly, yearly
 from ..quality.assets import GATE_KEY, gate_file
 from ..resources import KinerjaPaths, WorkerPool
 from .ipasn import write_ipasn_reports
-from .payout_files import write_payout_files
+from .payout_files import plan_payout_files, render_months
 
 
 def assert_gate_passed(paths: KinerjaPaths, partition_key: str, con) -> None:
@@ -46,7 +46,7 @@ PAYOUT_KEY = dg.AssetKey(["reports", "payout_report"])
 )
 def payout_report(context: dg.AssetExecutionContext, paths: KinerjaPaths, workers: WorkerPool):
     months = sorted(context.partition_keys)
-    files, restored = 0, []
+    planned, restored, stopped = [], [], None
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         for month in months:   # in order: a month that may not be written stops the months after it
@@ -57,11 +57,18 @@ def payout_report(context: dg.AssetExecutionContext, paths: KinerjaPaths, worker
                     context.log.warning(f"{month} is issued: put back the issued bytes of {', '.join(put_back)}")
                 restored += [month]
                 continue
-            assert_gate_passed(paths, month, con)
-            files += len(write_payout_files(con, parse_month(month), out_dir, gate_file(paths, month),
-                                            paths.payout_documents, workers.executor()))
+            try:
+                assert_gate_passed(paths, month, con)
+                planned.append(plan_payout_files(con, parse_month(month), out_dir, gate_file(paths, month),
+                                                 paths.payout_documents))
+            except Exception as failure:   # raised once the months before it are written, as each month was alone
+                stopped = failure
+                break
     finally:
         con.close()
+    files = sum(len(listed) for listed in render_months(planned, workers.executor() if any(m.jobs for m in planned) else None))
+    if stopped is not None:
+        raise stopped
     folder = paths.home_dir / "reports" / (months[0] if len(months) == 1 else "")
     return dg.MaterializeResult(metadata={"folder": dg.MetadataValue.path(str(folder)), "months": ", ".join(months),
                                           "files": files, "issued_months": ", ".join(restored) or "none"})
