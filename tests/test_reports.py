@@ -209,6 +209,29 @@ def test_rerunning_a_month_gives_byte_identical_files(small_home, tmp_path):
         assert original.read_bytes() == path.read_bytes(), path.name
 
 
+def test_months_rendered_together_on_a_pool_list_and_match_each_month_rendered_alone(small_home, tmp_path):
+    """The range's payout step renders all its months' documents in one pool: each month keeps its own list
+    (workbook, CSVs, PDFs) and the bytes the range run wrote."""
+    from orchestration.defs.reports.payout_files import plan_payout_files, render_months
+    from orchestration.defs.resources import WorkerPool
+    months = [dt.date(2025, 3, 1), APRIL]
+    con = duckdb.connect(str(small_home / "warehouse.duckdb"), read_only=True)
+    pool = WorkerPool()
+    try:
+        planned = [plan_payout_files(con, m, tmp_path / f"{m:%Y-%m}", small_home / "quality" / f"{m:%Y-%m}" / "gate.json")
+                   for m in months]
+        listed = render_months(planned, pool.executor())
+    finally:
+        con.close()
+        pool.teardown_after_execution(None)
+    for month, files in zip(months, listed):
+        key = f"{month:%Y-%m}"
+        assert files[0].name == f"payout_{key}.xlsx" and files[1].name == f"payout_{key}.csv"
+        assert [f.parent.name for f in files[-3:]] == ["pdf"] * 3
+        for path in files:
+            assert path.read_bytes() == (small_home / "reports" / path.relative_to(tmp_path)).read_bytes(), path.name
+
+
 def test_csv_only_documents_write_the_same_two_csvs(small_home, tmp_path):
     """`--documents csv` (national runs): the payroll and bank CSVs only, the same bytes as a full run's."""
     con = duckdb.connect(str(small_home / "warehouse.duckdb"), read_only=True)
