@@ -2,6 +2,7 @@
 <home>/dagster, so two homes never mix their runs or materialisations."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .whole_files import write_whole_text
@@ -18,8 +19,7 @@ def ensure_instance(home: Path) -> Path:
     folder is what DAGSTER_HOME names for `dagster dev`, `dagster job execute` and the daemon on this home."""
     folder = instance_dir(home)
     folder.mkdir(parents=True, exist_ok=True)
-    text = TEMPLATE.read_text().replace("env: DAGSTER_HOME", f"'{folder}'").replace(
-        "base_dir:\n      '", "base_dir: '")
+    text = re.sub(r"base_dir:\s*env: DAGSTER_HOME", f"base_dir: '{folder}'", TEMPLATE.read_text())
     target = folder / "dagster.yaml"
     if not target.exists() or target.read_text() != text:
         write_whole_text(text, target)

@@ -1,0 +1,62 @@
+"""A home's Dagster storage is Dagster's SQLite storage with the engines kept (orchestration/lib/home_storage.py):
+the same files, readable by a plain `storage: sqlite` instance, and no more engines than it keeps."""
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.lib.home_instance import open_instance
+from orchestration.lib.home_storage import EngineKeepingSqliteEventLogStorage
+
+
+@dg.asset(partitions_def=dg.StaticPartitionsDefinition(["2025-03", "2025-04"]))
+def counted(context: dg.AssetExecutionContext):
+    for i in range(3):
+        context.log_event(dg.AssetMaterialization(f"side_{i}", partition=context.partition_key))
+    return dg.MaterializeResult(metadata={"rows": 7})
+
+
+def _plain_instance(folder: Path):
+    plain = folder.parent / "plain"
+    plain.mkdir()
+    (plain / "dagster.yaml").write_text(f"storage:\n  sqlite:\n    base_dir: '{folder}'\ntelemetry:\n  enabled: false\n")
+    return dg.DagsterInstance.from_config(str(plain))
+
+
+def test_a_home_keeps_dagsters_files_and_a_plain_sqlite_instance_reads_its_events(tmp_path):
+    instance = open_instance(tmp_path)
+    try:
+        assert isinstance(instance.event_log_storage, EngineKeepingSqliteEventLogStorage)
+        results = [dg.materialize([counted], instance=instance, partition_key=p) for p in ("2025-03", "2025-04")]
+        assert all(r.success for r in results)
+        run_ids = [r.run_id for r in results]
+        kept = [e.event_log_entry for e in instance.get_records_for_run(run_ids[1], limit=1000).records]
+    finally:
+        instance.dispose()
+    folder = tmp_path / "dagster"
+    assert (folder / "history" / "runs.db").exists() and (folder / "history" / "runs" / "index.db").exists()
+    assert {p.stem for p in (folder / "history" / "runs").glob("*.db")} == {"index", *run_ids}
+    plain = _plain_instance(folder)
+    try:
+        assert type(plain.event_log_storage).__name__ == "SqliteEventLogStorage"
+        read = [e.event_log_entry for e in plain.get_records_for_run(run_ids[1], limit=1000).records]
+        assert [(e.dagster_event_type, e.step_key) for e in read] == [(e.dagster_event_type, e.step_key) for e in kept]
+        latest = plain.get_latest_materialization_event(dg.AssetKey("counted"))
+        assert latest.run_id == run_ids[1] and latest.asset_materialization.metadata["rows"].value == 7
+        side = plain.fetch_materializations(dg.AssetKey("side_2"), limit=10).records
+        assert sorted(r.partition_key for r in side) == ["2025-03", "2025-04"]   # the index shard, as Dagster's
+        assert {r.run_id for r in plain.get_runs()} == set(run_ids)
+    finally:
+        plain.dispose()
+
+
+def test_the_event_log_keeps_at_most_kept_engines(tmp_path):
+    storage = EngineKeepingSqliteEventLogStorage(str(tmp_path / "runs"))
+    try:
+        for i in range(storage.KEPT + 5):
+            with storage.run_connection(f"run{i}") as conn:
+                conn.exec_driver_sql("select 1")
+        assert len(storage._engines) == storage.KEPT
+        assert f"run{storage.KEPT + 4}" in storage._engines and "run0" not in storage._engines
+    finally:
+        storage.dispose()
+    assert not storage._engines
