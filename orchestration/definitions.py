@@ -9,7 +9,7 @@ from orchestration.defs.ingest.assets import PAYROLL_ASSETS, ledger_specs, raw_s
 from orchestration.defs.issue.assets import issued_payout
 from orchestration.defs.quality.assets import quality_gate
 from orchestration.defs.reports.assets import ipasn_report, payout_report
-from orchestration.defs.resources import KinerjaPaths, WorkerPool
+from orchestration.defs.resources import PAYOUT_RENDERERS, KinerjaPaths, WorkerPool
 from orchestration.defs.schedules import (docs_job, ipasn_job, ipasn_yearly_schedule, issue_month_job, monthly_schedule,
                                           monthly_tpp_job, payroll_file_sensor, payroll_ingest_job)
 from orchestration.defs.siasn.assets import SiasnSource, siasn_fetch
@@ -19,7 +19,7 @@ defs = dg.Definitions(
             payout_report, ipasn_report, issued_payout],
     resources={"paths": KinerjaPaths(), "dbt": dbt_resource(), "workers": WorkerPool(),
                # started when a run over several months starts: its forkserver then serves the payout's workers too
-               "gx_workers": WorkerPool(preload=["orchestration.defs.quality.gx_runner", *WorkerPool().preload],
+               "gx_workers": WorkerPool(preload=["orchestration.defs.quality.gx_runner", *PAYOUT_RENDERERS],
                                         start_early=True),
                "siasn": SiasnSource(mode=dg.EnvVar("KINERJA_SIASN_SOURCE").get_value("files"))},
     jobs=[monthly_tpp_job, payroll_ingest_job, ipasn_job, docs_job, issue_month_job],

@@ -55,11 +55,14 @@ class KinerjaPaths(dg.ConfigurableResource):
                    warn=context.log.warning if context.log else None)
 
 
+PAYOUT_RENDERERS = ["orchestration.defs.reports.payout_pdf", "orchestration.defs.reports.payout_xlsx"]
+
+
 class WorkerPool(dg.ConfigurableResource):
     """Worker processes on the other cores (the payout documents), started on first use
     and shut down, with their workers waited for, when the step (or the in-process run) ends. Forkserver workers
     start from a small clean process (no Dagster threads to inherit) with `preload` imported once."""
-    preload: list[str] = ["orchestration.defs.reports.payout_pdf", "orchestration.defs.reports.payout_xlsx"]
+    preload: list[str] = PAYOUT_RENDERERS
     # In a run over several months, start the forkserver (and its imports) when the run starts, so they load
     # while the steps before run; a one-month run (the schedule) never starts it. A process has one forkserver:
     # the first pool to start it decides what it preloads for every pool of that process.

@@ -17,18 +17,20 @@ CONSERVATION_TEXT = ("rows landed = rows accepted + rows quarantined, for every 
                      "fails it and blocks what is downstream)")
 
 
-def _check(asset_key: dg.AssetKey, results: list[FileResult]) -> dg.AssetCheckResult:
+def _conservation(results: list[FileResult]) -> tuple[bool, dict]:
     bad = [r.source_file for r in results if not r.conserved]
-    return dg.AssetCheckResult(
-        asset_key=asset_key, check_name=CONSERVATION, passed=not bad,
-        description=CONSERVATION_TEXT,
-        metadata={"files": len(results), "files_not_conserved": ", ".join(bad) or "none"})
+    return not bad, {"files": len(results), "files_not_conserved": ", ".join(bad) or "none"}
+
+
+def _check(asset_key: dg.AssetKey, results: list[FileResult]) -> dg.AssetCheckResult:
+    passed, metadata = _conservation(results)
+    return dg.AssetCheckResult(asset_key=asset_key, check_name=CONSERVATION, passed=passed,
+                               description=CONSERVATION_TEXT, metadata=metadata)
 
 
 def _month_check(asset_key: dg.AssetKey, month: str, results: list[FileResult]) -> dg.AssetCheckEvaluation:
-    bad = [r.source_file for r in results if not r.conserved]
-    return month_evaluation(asset_key, CONSERVATION, month, not bad, True, CONSERVATION_TEXT,
-                            {"files": len(results), "files_not_conserved": ", ".join(bad) or "none"})
+    passed, metadata = _conservation(results)
+    return month_evaluation(asset_key, CONSERVATION, month, passed, True, CONSERVATION_TEXT, metadata)
 
 
 def _file_metadata(results: list[FileResult]) -> dict:
