@@ -59,6 +59,23 @@ def test_facts_from_sets_the_first_month_for_dbt_and_restores_the_environment(mo
     assert os.environ["KINERJA_HOME"] == "/elsewhere"
 
 
+def test_under_dagster_dev_the_manifest_is_parsed_by_the_venv_dbt_without_the_venv_on_path(monkeypatch, tmp_path):
+    """`.venv/bin/dagster dev` without the venv activated: dagster-dbt's own preparer looked for `dbt` on PATH and the
+    code location failed to load. Parsed here into a target of its own (the suite's manifest stays as it is)."""
+    from dagster_dbt import DbtProject
+    from orchestration.defs.dbt.project import DBT_PROJECT_DIR, PREPARER
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=tmp_path / "target")
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    monkeypatch.setattr("sys.executable", "/usr/bin/python3")
+    monkeypatch.delenv("DAGSTER_IS_DEV_CLI", raising=False)
+    PREPARER.prepare_if_dev(project)                 # not under `dagster dev`: `make` built the manifest
+    assert not project.manifest_path.exists()
+    monkeypatch.setenv("DAGSTER_IS_DEV_CLI", "1")
+    PREPARER.prepare_if_dev(project)
+    assert project.manifest_path == tmp_path / "target" / "manifest.json"
+    assert '"dbt_version"' in project.manifest_path.read_text()[:2000]
+
+
 def test_dbt_resource_skips_the_version_subprocess_but_reports_the_same_version():
     import re
     import subprocess

@@ -4,9 +4,11 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import os
+import subprocess
 from functools import cached_property
 
 from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dbt.dbt_project import DbtProjectPreparer
 from packaging import version
 
 from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, dbt_executable
@@ -15,8 +17,25 @@ from orchestration.lib.months import parse_month
 PERIOD_FROM_ENV = "KINERJA_PERIOD_FROM"
 HOME_ENV = "KINERJA_HOME"
 
+
+class VenvDbtPreparer(DbtProjectPreparer):
+    """Under `dagster dev`, parse the project (the manifest the assets are built from) with this venv's dbt.
+    dagster-dbt's own preparer runs the `dbt` on PATH, so `.venv/bin/dagster dev` without the venv activated could
+    not load the code location. Elsewhere it does nothing: `make` and the test fixture build the manifest."""
+
+    def prepare_if_dev(self, project: DbtProject) -> None:
+        if self.using_dagster_dev():
+            self.prepare(project)
+
+    def prepare(self, project: DbtProject) -> None:
+        subprocess.run([dbt_executable(), "parse", "--quiet", "--target-path", str(project.target_path),
+                        "--profiles-dir", str(project.profiles_dir), "--project-dir", str(project.project_dir)],
+                       cwd=project.project_dir, check=True)
+
+
+PREPARER = VenvDbtPreparer()
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()   # acts only under `dagster dev`; `make` and the test fixture build the manifest
+PREPARER.prepare_if_dev(dbt_project)
 
 
 class WarehouseDbtResource(DbtCliResource):
