@@ -139,3 +139,32 @@ def test_a_validation_gives_the_gate_s_verdict_and_the_pool_s_teardown_ends_the_
         assert again.facts_fingerprint == gate["facts_fingerprint"] == month_fingerprint(con, april)
     finally:
         con.close()
+
+
+def test_the_gate_pool_starts_with_the_run_when_its_steps_share_the_process_or_it_spans_months():
+    """`kinerja run` (in-process) of one month: GX loads in the pool's forkserver while the ingest and dbt run, and
+    the gate validates there. Under the multiprocess executor a one-month run (the schedule) starts nothing early:
+    the resource starts with the gate's own step, which then validates in its process."""
+    import os
+    from types import SimpleNamespace
+    import dagster as dg
+    import pytest
+    from orchestration.defs.resources import WorkerPool
+    from orchestration.lib.audit import RANGE_TAGS
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: no pool, every step validates in its own process")
+
+    def started(executor: str, start: str, end: str) -> bool:
+        pool = WorkerPool(preload=[], start_early=True)
+        run = dg.DagsterRun(job_name="monthly_tpp", run_config={"execution": {"config": {executor: {}}}},
+                            tags=dict(zip(RANGE_TAGS, (start, end))))
+        pool.setup_for_execution(SimpleNamespace(dagster_run=run))
+        try:
+            return pool.started_early
+        finally:
+            pool.teardown_after_execution(dg.build_init_resource_context())
+
+    assert started("in_process", "2025-04", "2025-04")
+    assert not started("multiprocess", "2025-04", "2025-04")
+    assert started("multiprocess", "2025-01", "2025-06")
+    assert not WorkerPool(preload=[]).started_early

@@ -55,6 +55,11 @@ class KinerjaPaths(dg.ConfigurableResource):
                    warn=context.log.warning if context.log else None)
 
 
+def steps_share_process(run: dg.DagsterRun) -> bool:
+    """The run's steps execute in this one process (the in-process executor, as `kinerja run` launches it)."""
+    return "in_process" in ((run.run_config.get("execution") or {}).get("config") or {})
+
+
 PAYOUT_RENDERERS = ["orchestration.defs.reports.payout_pdf", "orchestration.defs.reports.payout_xlsx"]
 
 
@@ -63,18 +68,29 @@ class WorkerPool(dg.ConfigurableResource):
     and shut down, with their workers waited for, when the step (or the in-process run) ends. Forkserver workers
     start from a small clean process (no Dagster threads to inherit) with `preload` imported once."""
     preload: list[str] = PAYOUT_RENDERERS
-    # In a run over several months, start the forkserver (and its imports) when the run starts, so they load
-    # while the steps before run; a one-month run (the schedule) never starts it. A process has one forkserver:
-    # the first pool to start it decides what it preloads for every pool of that process.
+    # Start the forkserver (and its imports) when the run starts, so they load while the steps before run: in a run
+    # over several months, or one whose steps share this process (`kinerja run`, in-process), where the resource
+    # lives from the first step on. A one-month run under the multiprocess executor (the schedule) never starts it:
+    # its resource starts with the step that uses it. A process has one forkserver: the first pool to start it
+    # decides what it preloads for every pool of that process.
     start_early: bool = False
     _pool: ProcessPoolExecutor | None = PrivateAttr(default=None)
+    _started_early: bool = PrivateAttr(default=False)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        tags = context.dagster_run.tags if context.dagster_run else {}
+        run = context.dagster_run
+        tags = run.tags if run else {}
         start, end = (tags.get(t, "") for t in RANGE_TAGS)
         several = start != end
-        if self.start_early and several and self.executor() is not None:
+        if self.start_early and (several or (run is not None and steps_share_process(run))) \
+                and self.executor() is not None:
             forkserver.ensure_running()   # returns at once: the server imports `preload`, then takes the first worker
+            self._started_early = True
+
+    @property
+    def started_early(self) -> bool:
+        """The pool's imports were loaded beside the run's earlier steps: worth using for a single task too."""
+        return self._started_early
 
     def executor(self) -> Executor | None:
         """The pool, or None on a one-core machine (the caller then works in-process)."""
@@ -90,3 +106,4 @@ class WorkerPool(dg.ConfigurableResource):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        self._started_early = False

@@ -52,7 +52,8 @@ def quality_gate(context: dg.AssetExecutionContext, paths: KinerjaPaths, gx_work
     months = sorted(context.partition_keys)
     issued = {m for m in months if is_issued(paths.home_dir, m)}
     to_validate = [parse_month(m) for m in months if m not in issued]
-    validations = months_validation(paths.home_dir, to_validate, gx_workers.executor() if len(to_validate) > 1 else None)
+    pool = gx_workers.executor() if len(to_validate) > 1 or gx_workers.started_early else None
+    validations = months_validation(paths.home_dir, to_validate, pool)
     evaluations, blocked, warnings = [], [], 0
     for month in months:
         if month in issued:

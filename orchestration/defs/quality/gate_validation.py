@@ -29,12 +29,14 @@ def month_validation(home: Path, period: dt.date, whole_site: bool = True) -> Mo
 def months_validation(home: Path, periods: list[dt.date], pool: Executor | None = None) -> dict[dt.date, MonthValidation]:
     """Every suite of each month: side by side in the pool's workers when there is more than one month (a month's
     suites take about 2 s, most of it GX's own work per expectation, whatever the city's size); the Data Docs'
-    suite pages and index once, after every month's pages are stored."""
-    if len(periods) == 1 or pool is None:
-        validations = {period: month_validation(home, period, whole_site=len(periods) == 1) for period in periods}
-    else:
+    suite pages and index once, after every month's pages are stored. A single month goes to the pool only when
+    the pool started with the run (its GX is loaded by then); otherwise it validates here."""
+    one = len(periods) == 1
+    if pool is None:
+        validations = {period: month_validation(home, period, whole_site=one) for period in periods}
+    else:   # in the workers, which imported GX when the pool started
         validations = dict(zip(periods, pool.map(month_validation, [home] * len(periods), periods,
-                                                 [False] * len(periods))))
+                                                 [one] * len(periods))))
     if len(periods) > 1:   # in a worker too: GX is imported there, not here
         pool.submit(site, home).result() if pool else site(home)
     return validations
