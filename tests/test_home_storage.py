@@ -60,3 +60,43 @@ def test_the_event_log_keeps_at_most_kept_engines(tmp_path):
     finally:
         storage.dispose()
     assert not storage._engines
+
+
+def _open_and_read(instance_dir: str, start, errors) -> None:
+    try:
+        start.wait()
+        instance = dg.DagsterInstance.from_config(instance_dir)
+        try:
+            instance.get_runs(limit=1)
+            instance.event_log_storage.get_concurrency_info("warehouse")
+        finally:
+            instance.dispose()
+    except Exception as exc:   # noqa: BLE001 - the parent reports what failed
+        errors.put(f"{type(exc).__name__}: {str(exc)[:300]}")
+
+
+def test_processes_opening_a_fresh_home_at_once_all_get_a_working_instance(tmp_path):
+    """A run launched with `dagster job execute` and the UI (or a test) watching it open the fresh instance together:
+    without the creation lock most rounds fail ("table ... already exists", alembic's "more than one head")."""
+    import multiprocessing
+    from orchestration.lib.home_instance import ensure_instance
+    fork = multiprocessing.get_context("fork")
+    errors = fork.Queue()
+    for round_ in range(8):
+        instance_dir = str(ensure_instance(tmp_path / f"home{round_}"))
+        start = fork.Barrier(3)
+        openers = [fork.Process(target=_open_and_read, args=(instance_dir, start, errors)) for _ in range(3)]
+        for p in openers:
+            p.start()
+        for p in openers:
+            p.join(timeout=120)
+        assert [p.exitcode for p in openers] == [0, 0, 0]
+    failures = []
+    while not errors.empty():
+        failures.append(errors.get())
+    assert failures == []
+    instance = open_instance(tmp_path / "home0")      # and the files are whole for the next opener
+    try:
+        assert instance.get_runs() == []
+    finally:
+        instance.dispose()

@@ -31,14 +31,17 @@ def test_an_interrupted_run_stops_within_30_s_and_frees_its_slot(small_landing, 
                                   text=True, check=True).stdout.strip()
     env = {**os.environ, "DAGSTER_HOME": instance_dir, "KINERJA_HOME": str(home),
            "KINERJA_LANDING": str(small_landing), "PATH": f"{BIN}:{os.environ['PATH']}"}
-    job = subprocess.Popen([str(BIN / "dagster"), "job", "execute", "-m", "orchestration.definitions", "-j",
-                            "monthly_tpp", "--tags", json.dumps({"dagster/partition": "2025-03"})],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    output = tmp_path / "job_execute.txt"
+    with open(output, "w") as sink:
+        job = subprocess.Popen([str(BIN / "dagster"), "job", "execute", "-m", "orchestration.definitions", "-j",
+                                "monthly_tpp", "--tags", json.dumps({"dagster/partition": "2025-03"})],
+                               stdout=sink, stderr=subprocess.STDOUT, env=env)
+    # opened while the job opens it too: the fresh instance's files are created by one of the two (home_storage)
     instance = dg.DagsterInstance.from_config(instance_dir)
     try:
         deadline = time.monotonic() + 240
         while not _dbt_started(instance) and time.monotonic() < deadline:
-            assert job.poll() is None, "the run ended before its dbt build"
+            assert job.poll() is None, "the run ended before its dbt build:\n" + output.read_text()[-3000:]
             time.sleep(0.5)
         time.sleep(2.0)                      # dbt is writing the warehouse
         job.send_signal(signal.SIGINT)
