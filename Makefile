@@ -42,7 +42,7 @@ demo: install manifest
 # Two workers, one test file each at a time (a file's module fixtures stay in one worker); TEST_WORKERS=0 runs serially.
 TEST_WORKERS ?= 2
 test: install manifest
-	$(BIN)/python -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+	$(BIN)/python -m pytest -q --durations=15 $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 # The UI (and the daemon: schedule, sensors, backfills) on the demo home's own Dagster instance, <home>/dagster.
 ui: install manifest
