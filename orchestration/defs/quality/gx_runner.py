@@ -100,6 +100,24 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
 
 
 _NIP_IN_TEXT = re.compile(rb"(?<![0-9])([0-9]{4})[0-9]{11}([0-9]{3})(?![0-9])")
+# A JSON string, or a number. Only strings are searched for NIPs: the 18 digits after "0." of a ratio GX stores
+# (unexpected_percent 0.025201612903225876) are not a NIP, and masking them left the file unreadable. A bare
+# 18-digit integer is a NIP stored as a number: it becomes a masked string.
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?')
+
+
+def _mask_json_token(match: re.Match) -> bytes:
+    token = match.group(0)
+    if token.startswith(b'"'):
+        return _NIP_IN_TEXT.sub(rb"\1***********\2", token)
+    if len(token) == 18 and token.isdigit():
+        return b'"' + _NIP_IN_TEXT.sub(rb"\1***********\2", token) + b'"'
+    return token
+
+
+def mask_nips_in_json(data: bytes) -> bytes:
+    """`data` (a JSON document) with every NIP masked as `mask_nip` does, and still JSON."""
+    return _JSON_TOKEN.sub(_mask_json_token, data)
 
 
 def mask_stored_results(results_dir: Path, period: dt.date) -> None:
@@ -109,7 +127,7 @@ def mask_stored_results(results_dir: Path, period: dt.date) -> None:
     paths = [p for s in SUITES for p in sorted((Path(results_dir) / s.name / run_name(period, s)).rglob("*.json"))]
     for path in paths:
         data = path.read_bytes()
-        masked = _NIP_IN_TEXT.sub(rb"\1***********\2", data)
+        masked = mask_nips_in_json(data)
         if masked != data:
             path.write_bytes(masked)
 
