@@ -99,19 +99,23 @@ def validate_month(warehouse: Path, period: dt.date, data_docs_dir: Path, result
     return MonthValidation(results, fingerprint)
 
 
-_NIP_IN_TEXT = re.compile(rb"(?<![0-9])([0-9]{4})[0-9]{11}([0-9]{3})(?![0-9])")
+_NIP_IN_TEXT = re.compile(rb"(?<![0-9])[0-9]{18}(?![0-9])")
 # A JSON string, or a number. Only strings are searched for NIPs: the 18 digits after "0." of a ratio GX stores
 # (unexpected_percent 0.025201612903225876) are not a NIP, and masking them left the file unreadable. A bare
 # 18-digit integer is a NIP stored as a number: it becomes a masked string.
 _JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?')
 
 
+def _mask_nips(text: bytes) -> bytes:
+    return _NIP_IN_TEXT.sub(lambda nip: mask_nip(nip.group(0).decode()).encode(), text)
+
+
 def _mask_json_token(match: re.Match) -> bytes:
     token = match.group(0)
     if token.startswith(b'"'):
-        return _NIP_IN_TEXT.sub(rb"\1***********\2", token)
+        return _mask_nips(token)
     if len(token) == 18 and token.isdigit():
-        return b'"' + _NIP_IN_TEXT.sub(rb"\1***********\2", token) + b'"'
+        return b'"' + _mask_nips(token) + b'"'
     return token
 
 
