@@ -100,3 +100,46 @@ def test_processes_opening_a_fresh_home_at_once_all_get_a_working_instance(tmp_p
         assert instance.get_runs() == []
     finally:
         instance.dispose()
+
+
+def test_asset_events_reuse_the_kept_connections_and_another_process_reads_them_at_once(tmp_path, monkeypatch):
+    """Dagster created an engine for every asset event (has_table) and closed the file after every event (which
+    checkpoints the WAL): with both kept, a second reader still sees each event as soon as it is stored."""
+    import dagster._core.storage.event_log.sqlite.sqlite_event_log as dagster_sqlite
+    instance = open_instance(tmp_path)
+    try:
+        assert dg.materialize([counted], instance=instance, partition_key="2025-03").success   # warmed up
+        engines = []
+        real = dagster_sqlite.create_engine
+        monkeypatch.setattr(dagster_sqlite, "create_engine", lambda *a, **k: engines.append(a) or real(*a, **k))
+        run_id = dg.materialize([counted], instance=instance, partition_key="2025-04").run_id
+        assert engines == []   # was one per asset event (4 materialisations and their planned events)
+        storage = instance.event_log_storage
+        kept = storage._engines[run_id].pool.checkedin()
+        assert kept == 1    # the run's file stays open between events
+        plain = _plain_instance(tmp_path / "dagster")   # while this process still holds it open
+        try:
+            read = plain.get_records_for_run(run_id, limit=1000).records
+            assert len(read) == len(instance.get_records_for_run(run_id, limit=1000).records) > 10
+            assert plain.get_latest_materialization_event(dg.AssetKey("side_1")).run_id == run_id
+        finally:
+            plain.dispose()
+    finally:
+        instance.dispose()
+
+
+def test_wipe_closes_the_kept_files_before_dagster_removes_them(tmp_path):
+    instance = open_instance(tmp_path)
+    try:
+        first = dg.materialize([counted], instance=instance, partition_key="2025-03").run_id
+        instance.event_log_storage.wipe()
+        assert first not in instance.event_log_storage._engines
+        second = dg.materialize([counted], instance=instance, partition_key="2025-04").run_id
+        assert instance.get_records_for_run(first, limit=10).records == []
+    finally:
+        instance.dispose()
+    plain = _plain_instance(tmp_path / "dagster")
+    try:   # the new run's events are in a file on disk, not in one unlinked while open
+        assert len(plain.get_records_for_run(second, limit=1000).records) > 10
+    finally:
+        plain.dispose()

@@ -86,7 +86,10 @@ def _run_facts(instance, run_id: str, current_step: str | None) -> dict:
     run = instance.get_run_by_id(run_id)
     record = instance.get_run_record_by_id(run_id)
     done, failed, skipped = set(), [], set()
-    for entry in instance.all_logs(run_id):
+    # only the events read here (a run's log holds about 1,200, deserialised on every step's hook otherwise)
+    wanted = {DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE, DagsterEventType.STEP_SKIPPED,
+              DagsterEventType.ASSET_CHECK_EVALUATION}
+    for entry in instance.all_logs(run_id, of_type=wanted):
         event = entry.dagster_event
         if event is None:
             continue
