@@ -143,3 +143,79 @@ def test_wipe_closes_the_kept_files_before_dagster_removes_them(tmp_path):
         assert len(plain.get_records_for_run(second, limit=1000).records) > 10
     finally:
         plain.dispose()
+
+
+def _rows(db: Path) -> dict:
+    import sqlite3
+    con = sqlite3.connect(db)
+    try:
+        tables = [t for (t,) in con.execute("select name from sqlite_master where type = 'table'")]
+        # create_timestamp and migration_completed: the clock of the insert (SQLite's default), not the event's
+        return {t: sorted(map(repr, con.execute(f"select * from {t}").fetchall())) if t == "event_logs" else
+                sorted(repr(tuple(v for c, v in zip([d[1] for d in con.execute(f"pragma table_info({t})")], row)
+                                  if c not in ("create_timestamp", "migration_completed")))
+                       for row in con.execute(f"select * from {t}").fetchall())
+                for t in tables}
+    finally:
+        con.close()
+
+
+@dg.multi_asset(specs=[dg.AssetSpec(name) for name in ("first", "second", "third")],
+                check_specs=[dg.AssetCheckSpec("rows", asset=name) for name in ("first", "second")])
+def several():
+    for name in ("first", "second", "third"):
+        yield dg.MaterializeResult(asset_key=name, metadata={"rows": 3})
+    for name in ("first", "second"):
+        yield dg.AssetCheckResult(asset_key=name, check_name="rows", passed=True)
+
+
+def test_a_batch_of_events_is_stored_as_dagster_stores_them_one_by_one(tmp_path, monkeypatch):
+    """A run hands its planned events (and a partitioned output its materialisations) over as a batch; stored in
+    one transaction per file, they leave the same rows as Dagster's store_event for each event."""
+    batches = []
+    real = EngineKeepingSqliteEventLogStorage.store_event_batch
+    monkeypatch.setattr(EngineKeepingSqliteEventLogStorage, "store_event_batch",
+                        lambda self, events: batches.append(len(events)) or real(self, events))
+    instance = open_instance(tmp_path / "batched")
+    try:
+        run_id = dg.materialize([several], instance=instance).run_id
+        events = [r.event_log_entry for r in instance.get_records_for_run(run_id, limit=1000).records]
+    finally:
+        instance.dispose()
+    assert batches == [5]     # 3 planned materialisations, 2 planned checks     # Dagster batched some of them
+    one_by_one = open_instance(tmp_path / "single")
+    try:
+        for event in events:
+            one_by_one.event_log_storage.store_event(event)
+    finally:
+        one_by_one.dispose()
+    runs = Path("dagster") / "history" / "runs"
+    for db in ("index.db", f"{run_id}.db"):
+        assert _rows(tmp_path / "batched" / runs / db) == _rows(tmp_path / "single" / runs / db), db
+
+
+def test_a_batch_that_fails_half_way_leaves_none_of_its_events(tmp_path, monkeypatch):
+    instance = open_instance(tmp_path)
+    try:
+        run_id = dg.materialize([several], instance=instance).run_id
+        events = [r.event_log_entry for r in instance.get_records_for_run(run_id, limit=1000).records]
+        storage = instance.event_log_storage
+        planned = [e for e in events if e.dagster_event and e.dagster_event.event_type_value.endswith("PLANNED")]
+        calls = []
+
+        def second_fails(self, event):
+            calls.append(event)
+            if len(calls) == 2:
+                raise RuntimeError("disk full")
+            return SqliteEventLogStorage.store_event(self, event)
+
+        from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+        monkeypatch.setattr(EngineKeepingSqliteEventLogStorage, "store_event", second_fails)
+        before = len(storage.get_records_for_run(run_id, limit=1000).records)
+        try:
+            storage.store_event_batch(planned + planned)
+        except RuntimeError:
+            pass
+        assert len(storage.get_records_for_run(run_id, limit=1000).records) == before   # the first was rolled back
+    finally:
+        instance.dispose()

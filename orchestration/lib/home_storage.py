@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 from collections import OrderedDict
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME, SqliteEventLogStorage
 from dagster._core.storage.sql import create_engine
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_logs_directory
@@ -33,6 +34,9 @@ from sqlalchemy.pool import QueuePool
 
 
 INIT_LOCK = "storage-init.lock"
+# Dagster hands the event log a run's planned events, and a partitioned output's materialisations, as one batch
+# when this is set (it reads it at every event); stored below in one transaction per file
+EVENT_BATCH_SIZE = ("DAGSTER_EVENT_BATCH_SIZE", "1000")
 
 
 @contextmanager
@@ -55,6 +59,8 @@ class EngineKeepingSqliteEventLogStorage(SqliteEventLogStorage):
         self._lock_dir = lock_dir or base_dir
         self._tables_seen: set[str] = set()
         self._asset_key_index_cols = False
+        self._batch: dict = {}          # shard -> the open transaction of store_event_batch, for its thread
+        self._batch_thread: int | None = None
         super().__init__(base_dir, inst_data)
 
     def has_table(self, table_name: str) -> bool:
@@ -87,16 +93,41 @@ class EngineKeepingSqliteEventLogStorage(SqliteEventLogStorage):
         return engine
 
     @contextmanager
+    def _transaction(self, shard: str):
+        engine = self._engine(shard)
+        if shard not in self._initialized_dbs:
+            self._initdb(engine)
+            self._initialized_dbs.add(shard)
+        with engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    @contextmanager
     def _connect(self, shard: str):
         # Dagster's _connect, the engine kept instead of created and disposed of
+        if self._batch_thread == threading.get_ident() and shard in self._batch:
+            yield self._batch[shard]    # an event of the batch being stored: its transaction
+            return
         with self._db_lock:
-            engine = self._engine(shard)
-            if shard not in self._initialized_dbs:
-                self._initdb(engine)
-                self._initialized_dbs.add(shard)
-            with engine.connect() as conn:
-                with conn.begin():
-                    yield conn
+            with self._transaction(shard) as conn:
+                yield conn
+
+    def store_event_batch(self, events) -> None:
+        """Each event stored by Dagster's own store_event, in order, all in one transaction on the run's file and one
+        on the index: all of the batch is written, or none of it (Dagster then stores the events one by one)."""
+        run_ids = {event.run_id for event in events}
+        if len(run_ids) != 1:
+            super().store_event_batch(events)
+            return
+        with self._db_lock, ExitStack() as stack:
+            self._batch = {shard: stack.enter_context(self._transaction(shard))
+                           for shard in (run_ids.pop(), INDEX_SHARD_NAME)}
+            self._batch_thread = threading.get_ident()
+            try:
+                for event in events:
+                    self.store_event(event)
+            finally:
+                self._batch, self._batch_thread = {}, None
 
     def wipe(self) -> None:
         with self._db_lock:   # no connection kept open on a file Dagster is about to unlink
@@ -115,6 +146,7 @@ class HomeSqliteStorage(DagsterSqliteStorage):
     """DagsterSqliteStorage (`storage: sqlite`) with the engine-keeping event log."""
 
     def __init__(self, base_dir: str, inst_data=None):
+        os.environ.setdefault(*EVENT_BATCH_SIZE)
         with creation_lock(base_dir):
             super().__init__(base_dir, inst_data)     # creates runs.db, index.db and schedules.db if missing
         self._event_log_storage.dispose()
