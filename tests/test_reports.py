@@ -382,3 +382,19 @@ def test_data_docs_work_offline_and_show_the_month_s_cutoff(small_home):
     assert index.count("<a href=\"validations/") == len(list((docs / "validations").rglob("*.html")))
     runs = {p.relative_to(docs / "validations").parts[2] for p in (docs / "validations").rglob("*.html")}
     assert "20000101T000000.000000Z" not in runs and any(r.startswith("20250505") for r in runs)   # April's cutoff
+
+
+def test_a_name_or_predikat_wider_than_its_column_wraps_inside_it_and_a_short_one_is_plain_text():
+    """Only text wider than its column is laid out as a paragraph (a tenth of the cost of the plain text, per cell):
+    "BUTUH PERBAIKAN" and a long name wrap onto more lines within their column."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph
+    from orchestration.defs.reports.payout_pdf import NAMA_AT, PREDIKAT_AT, WIDTHS, _register_fonts, _wrapped
+    _register_fonts()
+    assert _wrapped("BAIK", PREDIKAT_AT) == "BAIK" and _wrapped("Sari Lubis", NAMA_AT) == "Sari Lubis"
+    for text, column in (("BUTUH PERBAIKAN", PREDIKAT_AT), ("Rahmawati Purnamasari Wijayakusuma", NAMA_AT)):
+        cell = _wrapped(text, column)
+        assert isinstance(cell, Paragraph)
+        cell.wrap(WIDTHS[column] - 12, 100 * mm)
+        lines = cell.blPara.lines
+        assert len(lines) >= 2 and all(width <= WIDTHS[column] - 12 for width, _ in lines)
