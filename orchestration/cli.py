@@ -1,7 +1,6 @@
 """`kinerja`: the data team's command line (generate a demo city, run the pipeline, explain a line)."""
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import typer
@@ -284,12 +283,7 @@ def gx_init():
 
 def main() -> None:
     """The `kinerja` console script."""
-    try:
-        app()
-    finally:
-        # the interpreter's collections at exit walk every object Dagster, dbt and GX loaded (about a second after a
-        # run); everything was closed and written by now, so they are left to the process's end
-        gc.freeze()
+    app()
 
 
 if __name__ == "__main__":
