@@ -30,3 +30,17 @@ def test_no_model_parses_the_home_and_the_warehouse_reads_its_own_files(small_ho
     through_macro = query(small_home, "select count(*) from main.home_parquet('raw/landed_file/*.parquet')")
     direct = query(small_home, f"select count(*) from read_parquet('{small_home}/raw/landed_file/*.parquet')")
     assert through_macro == direct and direct[0][0] > 0
+
+
+def test_a_copied_home_starts_from_the_state_it_brought_with_its_own_profile_hash(small_home, tmp_path):
+    import shutil
+    from orchestration.lib.dbt_cli import PARTIAL_PARSE, restore_partial_parse
+    kept = kept_partial_parse(small_home).read_bytes()
+    restore_partial_parse(small_home, tmp_path / "same")     # the home's own: as kept
+    assert (tmp_path / "same" / PARTIAL_PARSE).read_bytes() == kept
+    copy = tmp_path / "copy"
+    shutil.copytree(small_home / "dbt", copy / "dbt")
+    restore_partial_parse(copy, tmp_path / "copied")
+    given = (tmp_path / "copied" / PARTIAL_PARSE).read_bytes()
+    assert PROFILE_HASH.findall(given) == [profile_hash(copy).encode()]
+    assert PROFILE_HASH.sub(b"", given) == PROFILE_HASH.sub(b"", kept)   # nothing else changed

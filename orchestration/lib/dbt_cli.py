@@ -32,24 +32,30 @@ def kept_partial_parse(home: Path) -> Path:
     return home / "dbt" / PARTIAL_PARSE
 
 
+def _kept_for(home: Path) -> Path:
+    return home / "dbt" / "partial_parse.home"   # the folder the kept state was written for
+
+
 def restore_partial_parse(home: Path, target_path: Path) -> None:
-    """Put the home's parse state where a dbt command with this target path looks for it; a fresh home starts from
-    the project's."""
+    """Put the home's parse state where a dbt command with this target path looks for it. A fresh home starts from
+    the project's; a copied or moved home from the one it brought, given its new profile hash."""
     kept = kept_partial_parse(home)
-    if kept.exists():
+    if not kept.exists():
+        seed_partial_parse(home, target_path)
+    elif _kept_for(home).exists() and _kept_for(home).read_text() != str(home):
+        seed_partial_parse(home, target_path, kept)
+    else:
         target_path.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(kept, target_path / PARTIAL_PARSE)
-    else:
-        seed_partial_parse(home, target_path)
 
 
-def seed_partial_parse(home: Path, target_path: Path) -> bool:
-    """The project's parse state with the home's profile hash in it: dbt then checks every file against it as it
-    would the home's own state and parses only what changed since `make manifest` (2.8 s), where a different
-    profile made it parse the whole project (5.3 s). False, and dbt parses all of it, when there is no such state
-    or it is not laid out as this dbt writes it."""
+def seed_partial_parse(home: Path, target_path: Path, state_file: Path = PROJECT_PARSE_STATE) -> bool:
+    """A parse state written for another folder (by default the project's) with the home's profile hash in it: dbt
+    then checks every file against it as it would the home's own state and parses only what changed (2.8 s), where
+    a different profile made it parse the whole project (5.3 s). False, and dbt parses all of it, when there is no
+    such state or it is not laid out as this dbt writes it."""
     try:
-        state = PROJECT_PARSE_STATE.read_bytes()
+        state = state_file.read_bytes()
     except FileNotFoundError:
         return False
     found = list(PROFILE_HASH.finditer(state))
@@ -85,3 +91,4 @@ def keep_partial_parse(home: Path, target_path: Path) -> None:
     if written.exists():
         kept.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(written, kept)
+        _kept_for(home).write_text(str(home))
