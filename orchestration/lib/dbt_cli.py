@@ -39,32 +39,31 @@ def _kept_for(home: Path) -> Path:
 def restore_partial_parse(home: Path, target_path: Path) -> None:
     """Put the home's parse state where a dbt command with this target path looks for it. A fresh home starts from
     the project's; a copied or moved home from the one it brought, given its new profile hash."""
-    kept = kept_partial_parse(home)
+    kept, written_for = kept_partial_parse(home), _kept_for(home)
     if not kept.exists():
         seed_partial_parse(home, target_path)
-    elif _kept_for(home).exists() and _kept_for(home).read_text() != str(home):
+    elif written_for.exists() and written_for.read_text() != str(home):
         seed_partial_parse(home, target_path, kept)
     else:
         target_path.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(kept, target_path / PARTIAL_PARSE)
 
 
-def seed_partial_parse(home: Path, target_path: Path, state_file: Path = PROJECT_PARSE_STATE) -> bool:
+def seed_partial_parse(home: Path, target_path: Path, state_file: Path = PROJECT_PARSE_STATE) -> None:
     """A parse state written for another folder (by default the project's) with the home's profile hash in it: dbt
     then checks every file against it as it would the home's own state and parses only what changed (2.8 s), where
-    a different profile made it parse the whole project (5.3 s). False, and dbt parses all of it, when there is no
-    such state or it is not laid out as this dbt writes it."""
+    a different profile made it parse the whole project (5.3 s). Nothing is written, and dbt parses all of it, when
+    there is no such state or it is not laid out as this dbt writes it."""
     try:
         state = state_file.read_bytes()
     except FileNotFoundError:
-        return False
+        return
     found = list(PROFILE_HASH.finditer(state))
     if len(found) != 1:
-        return False
+        return
     start, end = found[0].span(1)
     target_path.mkdir(parents=True, exist_ok=True)
     (target_path / PARTIAL_PARSE).write_bytes(state[:start] + profile_hash(home).encode() + state[end:])
-    return True
 
 
 def profile_hash(home: Path) -> str:

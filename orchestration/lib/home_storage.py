@@ -129,17 +129,18 @@ class EngineKeepingSqliteEventLogStorage(SqliteEventLogStorage):
             finally:
                 self._batch, self._batch_thread = {}, None
 
-    def wipe(self) -> None:
-        with self._db_lock:   # no connection kept open on a file Dagster is about to unlink
+    def _dispose_engines(self) -> None:
+        with self._db_lock:
             while self._engines:
                 self._engines.popitem()[1].dispose()
+
+    def wipe(self) -> None:
+        self._dispose_engines()   # no connection kept open on a file Dagster is about to unlink
         super().wipe()
 
     def dispose(self) -> None:
         super().dispose()
-        with self._db_lock:
-            while self._engines:
-                self._engines.popitem()[1].dispose()
+        self._dispose_engines()
 
 
 class HomeSqliteStorage(DagsterSqliteStorage):
